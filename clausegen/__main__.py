@@ -1,0 +1,3 @@
+from clausegen.cli import main
+
+raise SystemExit(main())

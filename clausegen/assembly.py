@@ -1,0 +1,145 @@
+"""Assemble stage: a Selection becomes numbered Documents with every template rendered.
+
+Numbering is computed here, after selection, so it stays right when clauses are left out.
+Sections with nothing in them are dropped rather than printed empty.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clausegen.models.document import Document, Part, Section, Table
+from clausegen.rendering.markdown import render_template
+from clausegen.selection import DocumentSelection, RequirementPick, Selection
+from clausegen.validation import Project
+
+MARKED_AS = {"minimum": "Minimum requirement", "award": "Award criterion"}
+
+
+def context(selection: Selection) -> dict[str, Any]:
+    """What a clause or requirement template sees: profile fields, derived values, parameters."""
+    profile, facts = selection.profile, selection.facts
+    data = profile.model_dump(exclude={"profile", "id", "language", "parameters", "pins", "tailoring"})
+    data.update(
+        risk_tier=facts.tier.id,
+        risk_tier_title=facts.tier.title,
+        level=facts.level.id,
+        level_title=facts.level.title,
+        transfers_outside_eea=facts.transfers_outside_eea,
+        third_countries=list(facts.third_countries),
+    )
+    data.update({name: p.value for name, p in selection.parameters.items()})
+    return data
+
+
+def assemble(selection: Selection, project: Project) -> tuple[Document, ...]:
+    ctx = context(selection)
+    requirement_rows = {pick.requirement.id: _requirement_text(pick, ctx) for pick in selection.requirements}
+    return tuple(_document(doc, selection, project, ctx, requirement_rows) for doc in selection.documents)
+
+
+def _document(doc: DocumentSelection, selection: Selection, project: Project, ctx: dict[str, Any],
+              requirement_rows: dict[str, tuple[str, str]]) -> Document:
+    profile = selection.profile
+    sections: list[Section] = []
+    for spec in doc.spec.sections:
+        number = str(len(sections) + 1)
+        parts: list[Part] = []
+        for pick in doc.clauses:
+            if pick.clause.documents[doc.document_id] != spec.id:
+                continue
+            clause = pick.clause
+            text = render_template("markdown", clause.body, ctx, clause.file, clause.body_line,
+                                   f"{clause.id}@{clause.version}")
+            parts.append(Part(f"{number}.{len(parts) + 1}", clause.title, markdown=text, clause_id=clause.id,
+                              clause_version=clause.version))
+        for title, note, table in _generated(spec.generated, doc.document_id, selection, project, requirement_rows):
+            parts.append(Part(f"{number}.{len(parts) + 1}", title, note=note, table=table))
+        if parts:
+            sections.append(Section(number, spec.title, tuple(parts)))
+    return Document(
+        document_id=doc.document_id,
+        title=doc.spec.title,
+        subtitle=f"{profile.title}: {profile.client.name} and {profile.supplier.name}",
+        marking=selection.facts.level.marking,
+        client=profile.client.name,
+        supplier=profile.supplier.name,
+        profile_title=profile.title,
+        library_name=project.library.meta.name,
+        library_version=project.library.meta.version,
+        sections=tuple(sections),
+    )
+
+
+def _requirement_text(pick: RequirementPick, ctx: dict[str, Any]) -> tuple[str, str]:
+    req = pick.requirement
+    text = render_template("text", req.text, ctx, req.file, req.line, f"{req.id}.text")
+    verification = render_template("text", req.verification, ctx, req.file, req.line, f"{req.id}.verification")
+    return text, verification
+
+
+def _generated(kind: str | None, document_id: str, selection: Selection, project: Project,
+               requirement_rows: dict[str, tuple[str, str]]):
+    if kind == "requirements":
+        yield from _requirement_parts(document_id, selection, project, requirement_rows)
+    elif kind == "dpa":
+        yield _dpa_part(selection, project)
+    elif kind == "sub-suppliers":
+        yield _sub_supplier_part(selection)
+
+
+def _requirement_parts(document_id: str, selection: Selection, project: Project,
+                       requirement_rows: dict[str, tuple[str, str]]):
+    tender = document_id == "tender-requirements"
+    for area in project.catalogue.meta.areas:
+        picks = [p for p in selection.requirements if p.requirement.area == area.id]
+        if not picks:
+            continue
+        rows = []
+        for pick in picks:
+            text, verification = requirement_rows[pick.requirement.id]
+            marked = MARKED_AS[pick.marked_as]
+            rows.append((pick.requirement.id, text, marked, "", "", "") if tender
+                        else (pick.requirement.id, text, verification, marked))
+        if tender:
+            table = Table(("ID", "Requirement", "Type", "Complies (yes/partly/no)", "Description", "Evidence or reference"),
+                          tuple(rows), (10, 38, 12, 12, 14, 14))
+        else:
+            table = Table(("ID", "Requirement", "Verification", "Type"), tuple(rows), (10, 44, 32, 14))
+        yield area.title, "", table
+
+
+def _dpa_part(selection: Selection, project: Project):
+    cited: dict[str, list[str]] = {}
+    for doc in selection.documents:
+        for pick in doc.clauses:
+            for source in pick.clause.sources:
+                cited.setdefault(source, [])
+                if pick.clause.id not in cited[source]:
+                    cited[source].append(pick.clause.id)
+    for pick in selection.requirements:
+        for source in pick.requirement.sources:
+            cited.setdefault(source, []).append(pick.requirement.id)
+    rows = []
+    for fw in project.frameworks:
+        for item in fw.items:
+            if not item.id.startswith("GDPR:"):
+                continue
+            if item.id == "GDPR:ChapterV" and not selection.facts.transfers_outside_eea:
+                continue
+            summary = item.summary
+            if item.id == "GDPR:ChapterV":
+                summary += " Countries: " + ", ".join(selection.facts.third_countries) + "."
+            where = ", ".join(cited.get(item.id, [])) or "Not addressed: add a clause before signing"
+            rows.append((item.id.removeprefix("GDPR:"), item.section, summary, where, ""))
+    table = Table(("Item", "Article", "Check", "Addressed in", "Status"), tuple(rows), (12, 14, 40, 22, 12))
+    return "Processor-contract checklist", "Mark each item as met, not met or not applicable.", table
+
+
+def _sub_supplier_part(selection: Selection):
+    subs = selection.profile.sub_suppliers
+    if not subs:
+        return "Sub-suppliers at signature", "The Supplier uses no sub-suppliers at the signing of the Agreement.", None
+    rows = tuple((s.name, s.country, s.service, "Yes" if s.access_to_data else "No") for s in subs)
+    return "Sub-suppliers at signature", "", Table(("Sub-supplier", "Country", "Service", "Access to client data"),
+                                                   rows, (30, 12, 40, 18))

@@ -1,0 +1,80 @@
+"""The error tree. Exceptions store data and never print; cli.py formats them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem, located: `file:line: field: message` plus an optional hint."""
+
+    file: str
+    line: int | None
+    field: str
+    message: str
+    hint: str = ""
+
+    def format(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        text = f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return f"{text}\n    hint: {self.hint}" if self.hint else text
+
+
+def display_path(path: Path | str) -> str:
+    """Paths relative to the working directory where possible, for short messages."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(p)
+
+
+class ClausegenError(Exception):
+    """Base of every error clausegen raises on purpose."""
+
+    exit_code = 1
+
+    def __init__(self, diagnostics: list[Diagnostic] | Diagnostic):
+        if isinstance(diagnostics, Diagnostic):
+            diagnostics = [diagnostics]
+        self.diagnostics = sorted(diagnostics, key=lambda d: (d.file, d.line or 0, d.field, d.message))
+        super().__init__("\n".join(d.format() for d in self.diagnostics))
+
+
+class InputError(ClausegenError):
+    """An input file (library, catalogue, profile, template) is invalid. Exit 1."""
+
+
+class RenderError(ClausegenError):
+    """A template failed while rendering: a missing value, a sandbox violation, a limit. Exit 1."""
+
+
+class UsageError(ClausegenError):
+    """The command line is wrong. Exit 2."""
+
+    exit_code = 2
+
+
+class ExportError(ClausegenError):
+    """Pandoc, Typst or the file system failed while exporting. Exit 3."""
+
+    exit_code = 3
+
+
+class Collector:
+    """Gathers diagnostics across files so one run reports every problem."""
+
+    def __init__(self) -> None:
+        self.diagnostics: list[Diagnostic] = []
+
+    def add(self, file: str, line: int | None, field: str, message: str, hint: str = "") -> None:
+        self.diagnostics.append(Diagnostic(file, line, field, message, hint))
+
+    def extend(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics.extend(diagnostics)
+
+    def raise_if_any(self, error: type[ClausegenError] = InputError) -> None:
+        if self.diagnostics:
+            raise error(list(dict.fromkeys(self.diagnostics)))

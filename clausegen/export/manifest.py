@@ -1,0 +1,61 @@
+"""The manifest: exactly which clause versions, requirements and parameter values went in."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from clausegen import __version__
+from clausegen.models.document import Document
+from clausegen.selection import Selection
+from clausegen.validation import Project
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def canonical(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def content_hash(model: Any, exclude: set[str]) -> str:
+    return sha256(canonical(model.model_dump(exclude=exclude)))
+
+
+def inputs(selection: Selection, project: Project, profile_sha256: str, documents: tuple[Document, ...]) -> dict[str, Any]:
+    """Everything the output depends on, without the output files themselves."""
+    cat = project.catalogue.meta
+    docs: dict[str, Any] = {}
+    for doc_selection, document in zip(selection.documents, documents):
+        docs[document.document_id] = {
+            "title": document.title,
+            "clauses": [{"id": p.clause.id, "version": p.clause.version,
+                         "sha256": content_hash(p.clause, {"file", "body_line"}),
+                         **({"pinned": True} if p.pinned else {})}
+                        for p in doc_selection.clauses],
+            "requirements": [{"id": p.requirement.id, "marked_as": p.marked_as,
+                              "sha256": content_hash(p.requirement, {"file", "line", "level"})}
+                             for p in selection.requirements]
+            if any(s.generated == "requirements" for s in doc_selection.spec.sections) else [],
+        }
+    return {
+        "clausegen": __version__,
+        "library": {"name": project.library.meta.name, "version": project.library.meta.version},
+        "catalogue": {"name": cat.name, "version": cat.version, "level": selection.facts.level.id},
+        "profile": {"id": selection.profile.id, "sha256": profile_sha256},
+        "risk_tier": selection.facts.tier.id,
+        "parameters": {name: {"value": p.value, "origin": p.origin} for name, p in sorted(selection.parameters.items())},
+        "documents": docs,
+    }
+
+
+def manifest(base: dict[str, Any], files: dict[str, dict[str, bytes]]) -> bytes:
+    """The final manifest: the inputs plus a sha256 for every file written, per document and format."""
+    out = json.loads(json.dumps(base))
+    out["inputs_sha256"] = sha256(canonical(base))
+    for document_id, by_format in files.items():
+        out["documents"][document_id]["files"] = {
+            fmt: {"path": f"{document_id}.{fmt}", "sha256": sha256(data)} for fmt, data in by_format.items()}
+    return (json.dumps(out, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8")

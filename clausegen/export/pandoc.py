@@ -1,0 +1,59 @@
+"""Run the pinned pandoc binary (from pypandoc-binary) safely.
+
+We call the binary ourselves rather than pypandoc.convert_*: that lets us set a timeout, keep the
+process working directory, pass --sandbox, and refuse a pandoc other than the pinned version.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from functools import lru_cache
+from pathlib import Path
+
+from clausegen.errors import Diagnostic, ExportError
+
+PANDOC_VERSION = "3.9"
+TIMEOUT_SECONDS = 60
+READER = "commonmark+pipe_tables"
+FILTER = Path(__file__).with_name("contain.lua")
+
+
+@lru_cache(maxsize=1)
+def pandoc_path() -> str:
+    """The pinned pandoc, checked once per process. Raises ExportError before anything renders."""
+    try:
+        import pypandoc
+
+        path = pypandoc.get_pandoc_path()
+    except (ImportError, OSError) as e:
+        raise ExportError(Diagnostic("pandoc", None, "", f"pandoc not found ({e})",
+                                     "reinstall clausegen: pip install -e . (pypandoc-binary ships pandoc)")) from e
+    try:
+        out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=True)
+    except (OSError, subprocess.SubprocessError) as e:
+        raise ExportError(Diagnostic(str(path), None, "", f"pandoc does not run: {e}")) from e
+    first = out.stdout.splitlines()[0] if out.stdout else ""
+    version = first.removeprefix("pandoc").strip().split(" ")[0]
+    if not (version == PANDOC_VERSION or version.startswith(PANDOC_VERSION + ".")):
+        raise ExportError(Diagnostic(str(path), None, "", f"pandoc {version or '?'} found; clausegen needs {PANDOC_VERSION}",
+                                     "install the pinned pypandoc-binary from pyproject.toml"))
+    return str(path)
+
+
+def convert(markdown: str, to: str, template: Path, metadata: dict[str, str], label: str) -> str:
+    """Markdown (our own output) to `to` with a template. Sandboxed, no raw passthrough, time-limited."""
+    args = [pandoc_path(), "--from", READER, "--to", to, "--sandbox", "--fail-if-warnings",
+            "--lua-filter", str(FILTER), "--shift-heading-level-by=-1", "--standalone", "--template", str(template),
+            "--wrap=preserve"]
+    for key, value in metadata.items():
+        args += ["--metadata", f"{key}={value}"]  # metadata is escaped by the writer; -V is not
+    try:
+        result = subprocess.run(args, input=markdown.encode("utf-8"), capture_output=True, timeout=TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired as e:
+        raise ExportError(Diagnostic(label, None, "", f"pandoc took longer than {TIMEOUT_SECONDS} s and was stopped")) from e
+    except OSError as e:
+        raise ExportError(Diagnostic(label, None, "", f"pandoc could not start: {e}")) from e
+    if result.returncode != 0:
+        message = result.stderr.decode("utf-8", "replace").strip() or f"exit status {result.returncode}"
+        raise ExportError(Diagnostic(label, None, "", f"pandoc failed converting to {to}: {message}"))
+    return result.stdout.decode("utf-8")

@@ -1,0 +1,57 @@
+"""Facts derived from a profile: the risk tier, the classification level and data transfers.
+
+The tier is never typed in: the library's `risk_tiers` conditions decide it, highest first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from clausegen import conditions as cond
+from clausegen.models.catalogue import LevelSpec
+from clausegen.models.library import RiskTier
+from clausegen.models.profile import EEA, Profile
+
+
+@dataclass(frozen=True)
+class Facts:
+    values: dict[str, Any]  # dotted condition field -> value
+    tier: RiskTier
+    tier_reason: str
+    level: LevelSpec
+    third_countries: tuple[str, ...]
+
+    @property
+    def transfers_outside_eea(self) -> bool:
+        return bool(self.third_countries)
+
+
+def third_countries(profile: Profile) -> tuple[str, ...]:
+    """Countries outside the EU/EEA where client data is stored, processed or reachable by a sub-supplier."""
+    places = set(profile.data.locations) | {s.country for s in profile.sub_suppliers if s.access_to_data}
+    return tuple(sorted(c for c in places if c != "EU" and c not in EEA))
+
+
+def derive(profile: Profile, tiers: list[RiskTier], tier_conditions: tuple[tuple[str, cond.Condition], ...],
+           levels: list[LevelSpec], fields: dict[str, cond.FieldSpec]) -> Facts:
+    values: dict[str, Any] = {}
+    dumped = profile.model_dump()
+    for name in fields:
+        node: Any = dumped
+        for part in name.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        values[name] = node
+    countries = third_countries(profile)
+    values["third_countries"] = list(countries)
+    values["transfers_outside_eea"] = bool(countries)
+    by_id = {t.id: t for t in tiers}
+    chosen, reason = tiers[0], "no higher tier applies"
+    for tier_id, condition in reversed(tier_conditions):
+        ok, why = cond.trace(condition, values, fields)
+        if ok:
+            chosen, reason = by_id[tier_id], why
+            break
+    values["risk_tier"] = chosen.id
+    level = next(lvl for lvl in levels if lvl.id == profile.data.classification)
+    return Facts(values, chosen, reason, level, countries)

@@ -1,0 +1,160 @@
+"""build(): the stages in order. load -> validate -> select -> assemble -> render -> export.
+
+A profile's files are all rendered in memory first; only when every document and format has
+succeeded is anything written, each file atomically and the manifest last.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from clausegen import loading
+from clausegen.assembly import assemble
+from clausegen.errors import Diagnostic, InputError, RenderError
+from clausegen.export import manifest as manifests
+from clausegen.export.pandoc import convert, pandoc_path
+from clausegen.export.pdf import compile_pdf
+from clausegen.export.writing import write_all, write_atomic
+from clausegen.models.document import Document
+from clausegen.models.library import DOCUMENT_IDS
+from clausegen.rendering import docx as docx_rendering
+from clausegen.rendering import markdown
+from clausegen.selection import Selection, select
+from clausegen.validation import Project, validate
+
+FORMATS = ("md", "docx", "pdf", "html")
+DEFAULT_FORMATS = ("md", "docx", "pdf")
+DEFAULT_EPOCH = 315532800  # 1980-01-01T00:00:00Z, the earliest date a zip file can hold
+RESIDUE = ("{{", "{%", "{#", "}}", "%}")
+
+
+@dataclass(frozen=True)
+class Inputs:
+    library: Path = Path("clauses")
+    catalogue: Path = Path("catalogues")
+    frameworks: Path = Path("frameworks")
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    out: Path = Path("output")
+    formats: tuple[str, ...] = DEFAULT_FORMATS
+    documents: tuple[str, ...] | None = None
+    templates: Path | None = None
+    source_date_epoch: int = DEFAULT_EPOCH
+
+
+@dataclass
+class BuildResult:
+    profile_id: str
+    folder: Path
+    files: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def load_project(inputs: Inputs) -> Project:
+    """Load and validate library, catalogue and source register; every problem at once."""
+    library, problems, located = loading.load_library(inputs.library)
+    catalogue, cat_problems, cat_located = loading.load_catalogue(inputs.catalogue)
+    frameworks, fw_problems = loading.load_frameworks(inputs.frameworks)
+    problems += cat_problems + fw_problems
+    if library is None or catalogue is None or problems:
+        raise InputError(problems or [Diagnostic(str(inputs.library), None, "", "library could not be loaded")])
+    project, problems = validate(library, catalogue, frameworks, {**located, **cat_located})
+    if problems or project is None:
+        raise InputError(problems)
+    return project
+
+
+def source_date_epoch(environ: dict[str, str]) -> int:
+    """SOURCE_DATE_EPOCH, validated; the fixed default when unset (output never depends on the clock)."""
+    raw = environ.get("SOURCE_DATE_EPOCH")
+    if raw is None or raw == "":
+        return DEFAULT_EPOCH
+    if not raw.isdigit() or not (DEFAULT_EPOCH <= int(raw) <= 253402300799):
+        raise InputError(Diagnostic("SOURCE_DATE_EPOCH", None, "",
+                                    f"{raw!r} is not a whole number of seconds between 315532800 (1980) and 9999",
+                                    "unset it, or set it to e.g. $(git log -1 --format=%ct)"))
+    return int(raw)
+
+
+def plan(profile_path: Path, project: Project, documents: tuple[str, ...] | None = None):
+    """Load one profile, select and assemble. No file is written."""
+    loaded = loading.load_profile(profile_path)
+    selection = select(loaded.profile, project, loaded.located, list(documents) if documents else None)
+    return loaded, selection, assemble(selection, project)
+
+
+def render(profile_path: Path, project: Project, options: BuildOptions) -> tuple[BuildResult, dict[str, bytes]]:
+    """Every file of one profile, in memory. Raises before anything is written."""
+    loaded, selection, documents = plan(profile_path, project, options.documents)
+    templates = loading.load_templates(options.templates, [d.document_id for d in documents])
+    if {"pdf", "html"} & set(options.formats):
+        pandoc_path()
+    base = manifests.inputs(selection, project, loaded.sha256, documents)
+    created = datetime.fromtimestamp(options.source_date_epoch, tz=timezone.utc).isoformat()
+    properties = docx_rendering.Properties(created, {
+        "clausegen.library": f"{project.library.meta.name} {project.library.meta.version}",
+        "clausegen.inputs_sha256": manifests.sha256(manifests.canonical(base)),
+        "clausegen.profile": selection.profile.id,
+    })
+    by_document: dict[str, dict[str, bytes]] = {}
+    for document in documents:
+        by_document[document.document_id] = _formats(document, options.formats, templates, properties)
+    folder = options.out / selection.profile.id
+    files = {f"{doc}.{fmt}": data for doc, by_fmt in by_document.items() for fmt, data in by_fmt.items()}
+    files["manifest.json"] = manifests.manifest(base, by_document)
+    result = BuildResult(selection.profile.id, folder, list(files), _warnings(selection))
+    return result, files
+
+
+def build(profile_path: Path, project: Project, options: BuildOptions) -> BuildResult:
+    result, files = render(profile_path, project, options)
+    manifest = files.pop("manifest.json")
+    write_all(result.folder, files)
+    write_atomic(result.folder / "manifest.json", manifest)
+    return result
+
+
+def _formats(document: Document, formats: tuple[str, ...], templates: loading.Templates,
+             properties: docx_rendering.Properties) -> dict[str, bytes]:
+    text = markdown.write(document)
+    residue = next((r for r in RESIDUE if r in text), None)
+    if residue:
+        raise RenderError(Diagnostic(document.document_id, None, "", f"template residue {residue!r} in the output",
+                                     "a clause printed template syntax; check its body"))
+    out: dict[str, bytes] = {}
+    label = f"{document.document_id}"
+    metadata = {"title": document.title, "subtitle": document.subtitle, "marking": document.marking,
+                "footer-left": document.footer, "author": document.client, "keywords": document.marking}
+    for fmt in formats:
+        if fmt == "md":
+            out["md"] = text.encode("utf-8")
+        elif fmt == "docx":
+            data, name = templates.docx[document.document_id]
+            out["docx"] = docx_rendering.build(document, data, name, properties)
+        elif fmt == "pdf":
+            typst_source = convert(markdown.body(document), "typst", _template_file(templates.typst), metadata, label)
+            out["pdf"] = compile_pdf(typst_source, label)
+        elif fmt == "html":
+            out["html"] = convert(markdown.body(document), "html5", _template_file(templates.html), metadata,
+                                  label).encode("utf-8")
+    return out
+
+
+def _template_file(template: tuple[bytes, str]) -> Path:
+    """Pandoc reads templates from a path given on its command line (allowed under --sandbox)."""
+    return Path(template[1])
+
+
+def _warnings(selection: Selection) -> list[str]:
+    warnings = []
+    for doc in selection.documents:
+        for pick in doc.clauses:
+            if pick.newer:
+                warnings.append(f"{doc.document_id}: {pick.clause.id} is pinned to {pick.clause.version}; "
+                                f"{pick.newer} is available (see `clausegen diff`)")
+    return sorted(set(warnings))
+

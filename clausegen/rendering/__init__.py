@@ -1,0 +1,1 @@
+"""Render stage: the one Jinja environment, clause text to Markdown, documents to Markdown and DOCX."""

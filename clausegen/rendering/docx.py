@@ -1,0 +1,255 @@
+"""A Document to DOCX through a docxtpl Word template.
+
+The template owns the look (styles, letterhead, header and footer); the body is built here as
+real Word paragraphs in the template's own named styles and inserted with `{{p body }}`. The
+template's Jinja runs in the sandboxed environment with XML autoescape on.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from docx.enum.text import WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Emu
+from docxcompose.properties import CustomProperties
+from docxtpl import DocxTemplate
+from jinja2 import TemplateError
+from jinja2.sandbox import SecurityError
+from markdown_it import MarkdownIt
+
+from clausegen.errors import Diagnostic, RenderError
+from clausegen.models.document import Document, Table
+from clausegen.rendering.environment import environment
+
+_MD = MarkdownIt("commonmark").enable("table")
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class Properties:
+    """Core and custom document properties. `created` is an ISO timestamp fixed by the caller."""
+
+    created: str
+    custom: dict[str, str]
+
+
+def build(document: Document, template_bytes: bytes, template_name: str, properties: Properties) -> bytes:
+    tpl = DocxTemplate(io.BytesIO(template_bytes))
+    tpl.render_init()
+    body = tpl.new_subdoc()
+    _Writer(tpl, body).document(document)
+    context = {
+        "document": {"id": document.document_id, "title": document.title, "subtitle": document.subtitle},
+        "marking": document.marking,
+        "client": {"name": document.client},
+        "supplier": {"name": document.supplier},
+        "profile": {"title": document.profile_title},
+        "library": {"name": document.library_name, "version": document.library_version},
+        "body": body,
+    }
+    try:
+        tpl.render(context, jinja_env=environment("docx"), autoescape=True)
+    except SecurityError as e:
+        raise RenderError(Diagnostic(template_name, None, "", f"unsafe template construct: {e}")) from e
+    except TemplateError as e:
+        near = " ".join(t.strip() for t in getattr(e, "docx_context", []) if t.strip())[:120]
+        raise RenderError(Diagnostic(template_name, None, "", f"Word template: {e}",
+                                     f"near: {near}" if near else "check the Jinja tags in the template")) from e
+    docx = tpl.docx  # not get_docx(): after render that reloads the unrendered template
+    core = docx.core_properties
+    core.title = document.title
+    core.subject = document.profile_title
+    core.author = document.client
+    core.keywords = document.marking
+    core.comments = f"{document.document_id} · {document.library_name} {document.library_version}"
+    core.last_modified_by = "clausegen"
+    core.revision = 1
+    stamp = datetime.fromisoformat(properties.created)
+    core.created = stamp
+    core.modified = stamp
+    core.last_printed = stamp
+    custom = CustomProperties(docx)
+    for key, value in properties.custom.items():
+        custom[key] = value
+    buffer = io.BytesIO()
+    docx.save(buffer)
+    return normalise_zip(buffer.getvalue())
+
+
+def normalise_zip(data: bytes) -> bytes:
+    """Fixed timestamps and attributes, so the same document gives the same bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            fixed.create_system = 0
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
+class _Writer:
+    """Writes the document body into a docxtpl Subdoc with the template's styles."""
+
+    def __init__(self, tpl: DocxTemplate, body: Any) -> None:
+        self.tpl = tpl
+        self.body = body
+        self.docx = tpl.get_docx()
+        self.numbered_headings = _style_has_numbering(self.docx, "Heading 1")
+        section = self.docx.sections[0]
+        self.text_width = int(section.page_width - section.left_margin - section.right_margin)
+
+    def document(self, document: Document) -> None:
+        for section in document.sections:
+            self.heading(section.number, section.title, 1)
+            for part in section.parts:
+                self.heading(part.number, part.title, 2)
+                if part.markdown:
+                    self.markdown(part.markdown)
+                if part.note:
+                    self.body.add_paragraph(part.note, style="Body Text")
+                if part.table is not None:
+                    self.table(part.table)
+
+    def heading(self, number: str, title: str, level: int) -> None:
+        # Word numbers the headings itself when the template's heading style is numbered; a house
+        # template without numbering still gets the numbers, written out.
+        text = title if self.numbered_headings else f"{number} {title}"
+        self.body.add_paragraph(text, style=f"Heading {level}")
+
+    def table(self, table: Table) -> None:
+        t = self.body.add_table(rows=len(table.rows) + 1, cols=len(table.columns))
+        t.style = self.docx.styles["Clause Table"]
+        total = sum(table.widths)
+        widths = [Emu(self.text_width * w // total) for w in table.widths]
+        for row_index, values in enumerate([table.columns, *table.rows]):
+            row = t.rows[row_index]
+            tr_pr = row._tr.get_or_add_trPr()
+            tr_pr.append(OxmlElement("w:cantSplit"))
+            if row_index == 0:
+                tr_pr.append(OxmlElement("w:tblHeader"))
+            for cell, value, width in zip(row.cells, values, widths):
+                cell.width = width
+                paragraph = cell.paragraphs[0]
+                paragraph.style = self.docx.styles["Table Heading" if row_index == 0 else "Table Text"]
+                if value:
+                    paragraph.add_run(value)
+
+    def markdown(self, text: str) -> None:
+        tokens = _MD.parse(text)
+        lists: list[tuple[str, Any]] = []  # (kind, numId for ordered lists)
+        i = 0
+        while i < len(tokens):
+            token = tokens[i]
+            if token.type in ("bullet_list_open", "ordered_list_open"):
+                kind = "bullet" if token.type == "bullet_list_open" else "number"
+                lists.append((kind, self._restart_numbering() if kind == "number" else None))
+            elif token.type in ("bullet_list_close", "ordered_list_close"):
+                lists.pop()
+            elif token.type == "inline":
+                style, num_id = self._paragraph_style(lists, tokens, i)
+                paragraph = self.body.add_paragraph(style=style)
+                if num_id is not None:
+                    _set_num(paragraph, num_id, min(len(lists), 2) - 1)
+                self._runs(paragraph, token.children or [])
+            elif token.type in ("fence", "code_block"):
+                self.body.add_paragraph(token.content.rstrip("\n"), style="Body Text")
+            elif token.type == "table_open":
+                i = self._markdown_table(tokens, i)
+            i += 1
+
+    def _paragraph_style(self, lists, tokens, i) -> tuple[str, Any]:
+        in_quote = any(t.type == "blockquote_open" for t in tokens[:i]) and \
+            sum(1 for t in tokens[:i] if t.type == "blockquote_open") > sum(1 for t in tokens[:i] if t.type == "blockquote_close")
+        if lists:
+            kind, num_id = lists[-1]
+            depth = "" if len(lists) == 1 else " 2"
+            return ("List Bullet" if kind == "bullet" else "List Number") + depth, num_id
+        return ("Note" if in_quote else "Body Text"), None
+
+    def _runs(self, paragraph: Any, children: list[Any]) -> None:
+        bold = italic = False
+        for child in children:
+            if child.type == "strong_open":
+                bold = True
+            elif child.type == "strong_close":
+                bold = False
+            elif child.type == "em_open":
+                italic = True
+            elif child.type == "em_close":
+                italic = False
+            elif child.type in ("text", "code_inline"):
+                run = paragraph.add_run(child.content)
+                run.bold = bold or None
+                run.italic = italic or None
+            elif child.type == "softbreak":
+                paragraph.add_run(" ")
+            elif child.type == "hardbreak":
+                paragraph.add_run().add_break(WD_BREAK.LINE)
+
+    def _markdown_table(self, tokens, i) -> int:
+        rows: list[list[str]] = []
+        while tokens[i].type != "table_close":
+            token = tokens[i]
+            if token.type == "tr_open":
+                rows.append([])
+            elif token.type == "inline":
+                rows[-1].append(token.content and "".join(c.content for c in token.children or []))
+            i += 1
+        header, *body = rows
+        self.table(Table(tuple(header), tuple(tuple(r) for r in body), tuple(1 for _ in header)))
+        return i
+
+    def _restart_numbering(self) -> Any:
+        """A new w:num for each ordered list, so every list starts at 1."""
+        numbering = self.docx.part.numbering_part.element
+        style = self.docx.styles["List Number"]
+        num_pr = style.element.pPr.find(qn("w:numPr")) if style.element.pPr is not None else None
+        if num_pr is None or num_pr.find(qn("w:numId")) is None:
+            return None
+        base_id = num_pr.find(qn("w:numId")).get(qn("w:val"))
+        base = next(n for n in numbering.findall(qn("w:num")) if n.get(qn("w:numId")) == base_id)
+        abstract_id = base.find(qn("w:abstractNumId")).get(qn("w:val"))
+        new_id = str(max(int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))) + 1)
+        num = OxmlElement("w:num")
+        num.set(qn("w:numId"), new_id)
+        abstract = OxmlElement("w:abstractNumId")
+        abstract.set(qn("w:val"), abstract_id)
+        num.append(abstract)
+        override = OxmlElement("w:lvlOverride")
+        override.set(qn("w:ilvl"), "0")
+        start = OxmlElement("w:startOverride")
+        start.set(qn("w:val"), "1")
+        override.append(start)
+        num.append(override)
+        numbering.append(num)
+        return new_id
+
+
+def _set_num(paragraph: Any, num_id: str, level: int) -> None:
+    p_pr = paragraph._p.get_or_add_pPr()
+    num_pr = OxmlElement("w:numPr")
+    ilvl = OxmlElement("w:ilvl")
+    ilvl.set(qn("w:val"), str(level))
+    num = OxmlElement("w:numId")
+    num.set(qn("w:val"), num_id)
+    num_pr.append(ilvl)
+    num_pr.append(num)
+    p_pr.insert(1 if p_pr.find(qn("w:pStyle")) is not None else 0, num_pr)
+
+
+def _style_has_numbering(docx: Any, name: str) -> bool:
+    try:
+        style = docx.styles[name]
+    except KeyError:
+        return False
+    p_pr = style.element.pPr
+    return p_pr is not None and p_pr.find(qn("w:numPr")) is not None
+

@@ -1,0 +1,241 @@
+"""Select stage: profile + project -> which clause versions and requirements go in, and why.
+
+Everything here is a pure function of its inputs. Problems in the profile (an unknown pin, a bad
+parameter, an unknown tailoring id) are collected and raised together, located in the profile.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Any
+
+from packaging.version import Version
+
+from clausegen import conditions as cond
+from clausegen.errors import Collector, InputError
+from clausegen.facts import Facts, derive
+from clausegen.loading.strict_yaml import Located
+from clausegen.models.catalogue import Requirement
+from clausegen.models.library import Clause, DocumentSpec
+from clausegen.models.profile import Exclusion, Profile
+from clausegen.parameters import check_value, stricter_of
+from clausegen.validation import Project
+
+
+@dataclass(frozen=True)
+class ClausePick:
+    clause: Clause
+    reason: str  # the condition that held
+    pinned: bool
+    newer: str | None  # a newer active version, when the pick is pinned to an older one
+
+
+@dataclass(frozen=True)
+class ClauseOmission:
+    clause_id: str
+    version: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class RequirementPick:
+    requirement: Requirement
+    reason: str
+    marked_as: str  # minimum | award
+    added: bool  # taken from a higher level by tailoring.add
+
+
+@dataclass(frozen=True)
+class RequirementOmission:
+    requirement: Requirement
+    reason: str
+
+
+@dataclass(frozen=True)
+class ParameterValue:
+    value: Any
+    origin: str  # default | level <id> | tier <id> | profile
+
+
+@dataclass(frozen=True)
+class DocumentSelection:
+    document_id: str
+    spec: DocumentSpec
+    reason: str
+    clauses: tuple[ClausePick, ...]
+    omitted: tuple[ClauseOmission, ...]
+
+
+@dataclass(frozen=True)
+class Selection:
+    profile: Profile
+    facts: Facts
+    documents: tuple[DocumentSelection, ...]
+    skipped_documents: tuple[tuple[str, str], ...]  # (document id, failed condition)
+    requirements: tuple[RequirementPick, ...]
+    omitted_requirements: tuple[RequirementOmission, ...]
+    parameters: dict[str, ParameterValue]
+
+
+def select(profile: Profile, project: Project, located: Located, documents: list[str] | None = None) -> Selection:
+    out = Collector()
+    file = located.file
+    library, catalogue = project.library, project.catalogue
+    levels = catalogue.level_ids()
+    if profile.data.classification not in levels:
+        out.add(file, located.line(("data", "classification")), "data.classification",
+                f"unknown classification level {profile.data.classification!r}", "levels: " + ", ".join(levels))
+        out.raise_if_any()
+    facts = derive(profile, list(library.meta.risk_tiers), project.tier_conditions, list(catalogue.meta.levels),
+                   project.fields)
+
+    chosen = _choose_versions(profile, project, located, out)
+    picks_by_doc: dict[str, list[ClausePick]] = {d: [] for d in library.meta.documents}
+    omitted_by_doc: dict[str, list[ClauseOmission]] = {d: [] for d in library.meta.documents}
+    for clause_id, (clause, pinned, newer, why_not) in sorted(chosen.items()):
+        if clause is None:
+            for doc_id in _documents_of(library, clause_id):
+                omitted_by_doc[doc_id].append(ClauseOmission(clause_id, "-", why_not))
+            continue
+        ok, why = cond.trace(project.clause_conditions[(clause.id, clause.version)], facts.values, project.fields)
+        for doc_id in clause.documents:
+            if ok:
+                picks_by_doc[doc_id].append(ClausePick(clause, why, pinned, newer))
+            else:
+                omitted_by_doc[doc_id].append(ClauseOmission(clause.id, clause.version, why))
+
+    requirements, omitted_reqs = _select_requirements(profile, project, facts, located, out)
+    parameters = _resolve_parameters(profile, project, facts, located, out)
+    out.raise_if_any()
+
+    selected_docs, skipped = [], []
+    for doc_id, spec in library.meta.documents.items():
+        ok, why = cond.trace(project.document_conditions[doc_id], facts.values, project.fields)
+        if documents is not None and doc_id not in documents:
+            continue
+        if not ok:
+            skipped.append((doc_id, why))
+            continue
+        order = {s.id: i for i, s in enumerate(spec.sections)}
+        picks = sorted(picks_by_doc[doc_id],
+                       key=lambda p: (order[p.clause.documents[doc_id]], p.clause.order, p.clause.id))
+        selected_docs.append(DocumentSelection(doc_id, spec, why, tuple(picks), tuple(omitted_by_doc[doc_id])))
+    return Selection(profile, facts, tuple(selected_docs), tuple(skipped), tuple(requirements), tuple(omitted_reqs),
+                     parameters)
+
+
+def _documents_of(library, clause_id: str) -> set[str]:
+    return {d for c in library.clauses if c.id == clause_id for d in c.documents}
+
+
+def _choose_versions(profile: Profile, project: Project, located: Located, out: Collector):
+    """clause id -> (clause or None, pinned, newer active version, reason when None)."""
+    by_id: dict[str, list[Clause]] = {}
+    for clause in project.library.clauses:
+        by_id.setdefault(clause.id, []).append(clause)
+    for clause_id, version in profile.pins.items():
+        line = located.line(("pins", clause_id))
+        if clause_id not in by_id:
+            close = difflib.get_close_matches(clause_id, list(by_id), n=3)
+            out.add(located.file, line, f"pins.{clause_id}", "no clause with this id in the library",
+                    ("did you mean: " + ", ".join(close)) if close else "see `clausegen explain` for clause ids")
+        elif version not in {c.version for c in by_id[clause_id]}:
+            available = ", ".join(c.version for c in sorted(by_id[clause_id], key=lambda c: Version(c.version)))
+            out.add(located.file, line, f"pins.{clause_id}", f"version {version!r} does not exist",
+                    f"available versions: {available}")
+    chosen = {}
+    for clause_id, versions in by_id.items():
+        versions = sorted(versions, key=lambda c: Version(c.version))
+        active = [c for c in versions if c.status == "active"]
+        newest_active = active[-1] if active else None
+        pin = profile.pins.get(clause_id)
+        if pin is not None:
+            clause = next((c for c in versions if c.version == pin), None)
+            newer = newest_active.version if newest_active and clause and Version(newest_active.version) > Version(pin) else None
+            chosen[clause_id] = (clause, True, newer, "")
+        elif newest_active is not None:
+            chosen[clause_id] = (newest_active, False, None, "")
+        else:
+            chosen[clause_id] = (None, False, None, "every version is deprecated")
+    return chosen
+
+
+def _select_requirements(profile: Profile, project: Project, facts: Facts, located: Located, out: Collector):
+    catalogue = project.catalogue
+    base = catalogue.requirements_up_to(profile.data.classification)
+    base_ids = {r.id for r in base}
+    every = {r.id: r for lvl in catalogue.levels for r in lvl.requirements}
+    added: list[Requirement] = []
+    for i, req_id in enumerate(profile.tailoring.add):
+        line = located.line(("tailoring", "add", i))
+        if req_id not in every:
+            out.add(located.file, line, f"tailoring.add[{i}]", f"no requirement {req_id!r} in the catalogue")
+        elif req_id in base_ids:
+            out.add(located.file, line, f"tailoring.add[{i}]",
+                    f"{req_id} is already part of level {profile.data.classification}")
+        else:
+            added.append(every[req_id])
+    excluded: dict[str, str] = {}
+    for i, item in enumerate(profile.tailoring.exclude):
+        req_id = item.id if isinstance(item, Exclusion) else item
+        reason = item.reason if isinstance(item, Exclusion) else ""
+        line = located.line(("tailoring", "exclude", i))
+        req = every.get(req_id)
+        if req is None or req_id not in base_ids:
+            out.add(located.file, line, f"tailoring.exclude[{i}]",
+                    f"{req_id!r} is not a requirement of level {profile.data.classification}")
+            continue
+        if _marked_as(req, profile) == "minimum" and not reason:
+            out.add(located.file, line, f"tailoring.exclude[{i}]",
+                    f"{req_id} is a minimum requirement; excluding it needs a reason",
+                    f"write {{id: {req_id}, reason: \"...\"}}")
+        excluded[req_id] = reason or "excluded by tailoring"
+    picks, omitted = [], []
+    order = {a.id: i for i, a in enumerate(catalogue.meta.areas)}
+    for req in sorted(base + added, key=lambda r: (order.get(r.area, 0), r.id)):
+        if req.id in excluded:
+            omitted.append(RequirementOmission(req, f"tailoring.exclude: {excluded[req.id]}"))
+            continue
+        ok, why = cond.trace(project.requirement_conditions[req.id], facts.values, project.fields)
+        if ok:
+            picks.append(RequirementPick(req, why if req not in added else "tailoring.add", _marked_as(req, profile),
+                                         req in added))
+        else:
+            omitted.append(RequirementOmission(req, why))
+    return picks, omitted
+
+
+def _marked_as(req: Requirement, profile: Profile) -> str:
+    mode = profile.procurement.requirements_as
+    return req.default_as if mode == "mixed" else mode
+
+
+def _resolve_parameters(profile: Profile, project: Project, facts: Facts, located: Located, out: Collector):
+    """default -> level (cumulative) -> tier (the stricter of level and tier) -> profile."""
+    values = {name: ParameterValue(decl.default, "default") for name, decl in project.parameters.items()}
+    levels = project.catalogue.level_ids()
+    for lvl in project.catalogue.levels:
+        if levels.index(lvl.level) > levels.index(profile.data.classification):
+            break
+        for name, value in lvl.parameters.items():
+            values[name] = ParameterValue(value, f"level {lvl.level}")
+    for name, value in facts.tier.parameters.items():
+        decl = project.parameters[name]
+        current = values[name]
+        if stricter_of(decl, current.value, value) != current.value or current.origin == "default":
+            values[name] = ParameterValue(value, f"tier {facts.tier.id}")
+    for name, value in profile.parameters.items():
+        line = located.line(("parameters", name))
+        decl = project.parameters.get(name)
+        if decl is None:
+            close = difflib.get_close_matches(name, list(project.parameters), n=3)
+            out.add(located.file, line, f"parameters.{name}", "no clause or requirement declares this parameter",
+                    ("did you mean: " + ", ".join(close)) if close else "see `clausegen explain` for parameters")
+            continue
+        problem = check_value(decl, value)
+        if problem:
+            out.add(located.file, line, f"parameters.{name}", problem)
+            continue
+        values[name] = ParameterValue(value, "profile")
+    return values

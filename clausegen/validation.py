@@ -1,0 +1,304 @@
+"""Validate stage: cross-file checks on a loaded library, catalogue and source register.
+
+Produces a Project: the inputs plus everything derived from them once (parsed conditions, the
+global parameter table). Every problem in every file is collected before anything is raised.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from jinja2 import TemplateSyntaxError, meta, nodes
+from markdown_it import MarkdownIt
+
+from clausegen import conditions as cond
+from clausegen.errors import Collector, Diagnostic
+from clausegen.loading.strict_yaml import Located
+from clausegen.models.catalogue import Catalogue, Requirement
+from clausegen.models.framework import Framework
+from clausegen.models.library import DOCUMENT_IDS, Clause, Library
+from clausegen.models.profile import TEMPLATE_FIELDS
+from clausegen.parameters import check_value, is_looser, same_declaration
+from clausegen.rendering.environment import environment, forbidden_constructs
+
+DERIVED_NAMES = {"risk_tier", "risk_tier_title", "level", "level_title", "transfers_outside_eea", "third_countries"}
+TEMPLATE_GLOBALS = {"range"}
+
+
+@dataclass(frozen=True)
+class Project:
+    """Validated inputs, with conditions parsed and parameters gathered. Immutable."""
+
+    library: Library
+    catalogue: Catalogue
+    frameworks: tuple[Framework, ...]
+    fields: dict[str, cond.FieldSpec]
+    clause_conditions: dict[tuple[str, str], cond.Condition]
+    requirement_conditions: dict[str, cond.Condition]
+    document_conditions: dict[str, cond.Condition]
+    tier_conditions: tuple[tuple[str, cond.Condition], ...]
+    parameters: dict[str, Any]
+    source_items: dict[str, str] = field(default_factory=dict)  # id -> summary
+
+
+def validate(library: Library, catalogue: Catalogue, frameworks: list[Framework],
+             located: dict[str, Located]) -> tuple[Project | None, list[Diagnostic]]:
+    out = Collector()
+    levels = catalogue.level_ids()
+    tiers = [t.id for t in library.meta.risk_tiers]
+    fields = cond.schema(levels, tiers)
+    items = {item.id: item.summary for fw in frameworks for item in fw.items}
+    _check_register(frameworks, out)
+
+    def where(file: str, path: tuple) -> int | None:
+        loc = located.get(file)
+        return loc.line(path) if loc else None
+
+    def parse_condition(raw: Any, file: str, path: tuple, schema: dict[str, cond.FieldSpec]) -> cond.Condition | None:
+        try:
+            return cond.parse(raw, schema, path)
+        except cond.ConditionError as e:
+            full = e.path
+            out.add(file, where(file, full), _dotted(full), e.message, e.hint)
+            return None
+
+    lib_file = f"{library.root}/library.yaml"
+    # Documents and tiers.
+    document_conditions: dict[str, cond.Condition] = {}
+    for doc_id in library.meta.documents:
+        if doc_id not in DOCUMENT_IDS:
+            out.add(lib_file, where(lib_file, ("documents", doc_id)), f"documents.{doc_id}",
+                    "unknown document id", "documents: " + ", ".join(DOCUMENT_IDS))
+    for doc_id in DOCUMENT_IDS:
+        spec = library.meta.documents.get(doc_id)
+        if spec is None:
+            out.add(lib_file, where(lib_file, ("documents",)), "documents", f"document {doc_id!r} is not defined")
+            continue
+        c = parse_condition(spec.when, lib_file, ("documents", doc_id, "when"), fields)
+        if c is not None:
+            document_conditions[doc_id] = c
+        seen: set[str] = set()
+        for i, section in enumerate(spec.sections):
+            if section.id in seen:
+                out.add(lib_file, where(lib_file, ("documents", doc_id, "sections", i)),
+                        f"documents.{doc_id}.sections[{i}].id", f"duplicate section id {section.id!r}")
+            seen.add(section.id)
+    tier_fields = {k: v for k, v in fields.items() if k != "risk_tier"}
+    tier_conditions = []
+    for i, tier in enumerate(library.meta.risk_tiers):
+        c = parse_condition(tier.when, lib_file, ("risk_tiers", i, "when"), tier_fields)
+        if c is not None:
+            tier_conditions.append((tier.id, c))
+    if library.meta.risk_tiers and library.meta.risk_tiers[0].when != "always":
+        out.add(lib_file, where(lib_file, ("risk_tiers", 0, "when")), "risk_tiers[0].when",
+                "the lowest risk tier must apply `always`, so every profile gets a tier")
+
+    # Parameters: gathered from clauses and requirements, one declaration per name.
+    parameters: dict[str, Any] = {}
+    declared_in: dict[str, str] = {}
+
+    def declare(name: str, decl: Any, file: str, path: tuple) -> None:
+        if name in TEMPLATE_FIELDS or name in DERIVED_NAMES or name in TEMPLATE_GLOBALS:
+            out.add(file, where(file, path), _dotted(path), f"parameter name {name!r} is a profile field; rename it")
+        elif name not in parameters:
+            parameters[name] = decl
+            declared_in[name] = file
+        elif not same_declaration(parameters[name], decl):
+            out.add(file, where(file, path), _dotted(path),
+                    f"parameter {name!r} is declared differently in {declared_in[name]}",
+                    "a parameter name is global: copy the first declaration exactly")
+        problem = check_value(decl, decl.default)
+        if problem:
+            out.add(file, where(file, path + ("default",)), _dotted(path + ("default",)), problem)
+
+    # Clauses.
+    clause_conditions: dict[tuple[str, str], cond.Condition] = {}
+    seen_versions: dict[tuple[str, str], str] = {}
+    for clause in library.clauses:
+        f = clause.file
+        if (clause.id, clause.version) in seen_versions:
+            out.add(f, where(f, ("version",)), "version",
+                    f"{clause.id}@{clause.version} is also defined in {seen_versions[(clause.id, clause.version)]}")
+        seen_versions[(clause.id, clause.version)] = f
+        for doc_id, section_id in clause.documents.items():
+            spec = library.meta.documents.get(doc_id)
+            if spec is None:
+                out.add(f, where(f, ("documents", doc_id)), f"documents.{doc_id}", "unknown document id",
+                        "documents: " + ", ".join(DOCUMENT_IDS))
+            elif section_id not in {s.id for s in spec.sections}:
+                out.add(f, where(f, ("documents", doc_id)), f"documents.{doc_id}",
+                        f"document {doc_id} has no section {section_id!r}",
+                        "sections: " + ", ".join(s.id for s in spec.sections))
+        c = parse_condition(clause.condition, f, ("condition",), fields)
+        if c is not None:
+            clause_conditions[(clause.id, clause.version)] = c
+        _check_sources(clause.sources, items, f, where(f, ("sources",)), out)
+        for name, decl in clause.parameters.items():
+            declare(name, decl, f, ("parameters", name))
+        _check_template(clause.body, "markdown", set(clause.parameters), f, clause.body_line, "body", out)
+        _check_markdown(clause.body, f, clause.body_line, out)
+        entry_versions = [e.version for e in clause.changelog]
+        if clause.version not in entry_versions:
+            out.add(f, where(f, ("changelog",)), "changelog", f"no changelog entry for version {clause.version}")
+
+    # Catalogue.
+    requirement_conditions: dict[str, cond.Condition] = {}
+    areas = {a.id for a in catalogue.meta.areas}
+    seen_req: dict[str, str] = {}
+    for level in catalogue.levels:
+        for i, req in enumerate(level.requirements):
+            f, base = req.file, ("requirements", i)
+            if req.id in seen_req:
+                out.add(f, where(f, base + ("id",)), f"requirements[{i}].id",
+                        f"duplicate requirement id {req.id} (also in {seen_req[req.id]})")
+            seen_req[req.id] = f
+            if req.area not in areas:
+                out.add(f, where(f, base + ("area",)), f"requirements[{i}].area", f"unknown area {req.area!r}",
+                        "areas: " + ", ".join(sorted(areas)))
+            c = parse_condition(req.condition, f, base + ("condition",), fields)
+            if c is not None:
+                requirement_conditions[req.id] = c
+            _check_sources(req.sources, items, f, where(f, base + ("sources",)), out, f"requirements[{i}].sources")
+            for name, decl in req.parameters.items():
+                declare(name, decl, f, base + ("parameters", name))
+            for part in ("text", "verification"):
+                _check_template(getattr(req, part), "text", set(req.parameters), f,
+                                where(f, base + (part,)) or 1, f"requirements[{i}].{part}", out, req.id)
+    level_ids = catalogue.level_ids()
+    if len(set(level_ids)) != len(level_ids):
+        cat_file = f"{catalogue.root}/catalogue.yaml"
+        out.add(cat_file, where(cat_file, ("levels",)), "levels", "level ids must be unique")
+
+    # Level and tier parameter values: known, well typed, never looser going up.
+    _check_ladder([(lvl.level, lvl.parameters, f"{catalogue.root}/{lvl.level}.yaml") for lvl in catalogue.levels], ("parameters",), parameters, where, out, "level")
+    _check_ladder([(t.id, t.parameters, lib_file) for t in library.meta.risk_tiers],
+                  None, parameters, where, out, "risk tier", tier_paths=True)
+
+    if out.diagnostics:
+        return None, out.diagnostics
+    return Project(library, catalogue, tuple(frameworks), fields, clause_conditions, requirement_conditions,
+                   document_conditions, tuple(tier_conditions), parameters, items), []
+
+
+def _check_ladder(rungs, path_prefix, parameters, where, out: Collector, what: str, tier_paths: bool = False) -> None:
+    effective: dict[str, Any] = {}
+    for index, (rung_id, values, file) in enumerate(rungs):
+        for name, value in values.items():
+            path = ("risk_tiers", index, "parameters", name) if tier_paths else path_prefix + (name,)
+            line = where(file, path)
+            decl = parameters.get(name)
+            if decl is None:
+                out.add(file, line, _dotted(path), f"{what} {rung_id} sets {name!r}, which no clause or requirement declares")
+                continue
+            problem = check_value(decl, value)
+            if problem:
+                out.add(file, line, _dotted(path), problem)
+                continue
+            before = effective.get(name, decl.default)
+            if is_looser(decl, value, before):
+                out.add(file, line, _dotted(path),
+                        f"{what} {rung_id} loosens {name} to {value!r} (below it: {before!r})",
+                        f"a higher {what} must keep the value or make it stricter ({_stricter_word(decl)})")
+            effective[name] = value
+
+
+def _stricter_word(decl: Any) -> str:
+    return {"lower": "lower is stricter", "higher": "higher is stricter", "later": "later choices are stricter"}.get(
+        str(getattr(decl, "stricter", "")), "see the parameter's `stricter`")
+
+
+def _check_register(frameworks: list[Framework], out: Collector) -> None:
+    seen: dict[str, str] = {}
+    for fw in frameworks:
+        for item in fw.items:
+            if item.id in seen:
+                out.add(fw.file, None, "items", f"source item {item.id} is registered twice (also in {seen[item.id]})")
+            seen[item.id] = fw.file
+
+
+def _check_sources(sources: list[str], items: dict[str, str], file: str, line: int | None, out: Collector,
+                   field_name: str = "sources") -> None:
+    for source in sources:
+        if source not in items:
+            out.add(file, line, field_name, f"source item {source!r} is not in the register (frameworks/)",
+                    "cite an item id from frameworks/*.yaml, or register the item")
+
+
+def _check_template(source: str, kind: str, params: set[str], file: str, first_line: int, field_name: str,
+                    out: Collector, owner: str = "") -> None:
+    env = environment(kind)
+    try:
+        ast = env.parse(source)
+    except TemplateSyntaxError as e:
+        out.add(file, first_line + (e.lineno or 1) - 1, field_name, f"template syntax: {e.message}")
+        return
+    for lineno, message in forbidden_constructs(ast):
+        out.add(file, first_line + lineno - 1, field_name, message, "declare a parameter with a default instead")
+    allowed = params | set(TEMPLATE_FIELDS) | DERIVED_NAMES | TEMPLATE_GLOBALS
+    for name in sorted(meta.find_undeclared_variables(ast) - allowed):
+        line = next((n.lineno for n in ast.find_all(nodes.Name) if n.name == name), 1)
+        out.add(file, first_line + line - 1, field_name,
+                f"{{{{ {name} }}}} is neither a declared parameter nor a profile field",
+                f"declare `{name}` under parameters" + (f" of {owner}" if owner else ""))
+    for lineno, message in _attribute_problems(ast):
+        out.add(file, first_line + lineno - 1, field_name, message)
+
+
+def _attribute_problems(ast: nodes.Template) -> list[tuple[int, str]]:
+    """`client.nme`-style typos: attributes of profile models that do not exist."""
+    loop_types: dict[str, Any] = {}
+    for loop in ast.find_all(nodes.For):
+        if isinstance(loop.target, nodes.Name) and isinstance(loop.iter, nodes.Name):
+            annotation = TEMPLATE_FIELDS.get(loop.iter.name)
+            args = getattr(annotation, "__args__", ())
+            if args:
+                loop_types[loop.target.name] = args[0]
+    problems = []
+    for node in ast.find_all(nodes.Getattr):
+        if not isinstance(node.node, nodes.Name):
+            continue
+        owner = TEMPLATE_FIELDS.get(node.node.name) or loop_types.get(node.node.name)
+        fields = getattr(owner, "model_fields", None)
+        if fields is not None and node.attr not in fields:
+            problems.append((node.lineno, f"{node.node.name}.{node.attr} does not exist; "
+                                          f"{node.node.name} has: {', '.join(fields)}"))
+    return problems
+
+
+_MD = MarkdownIt("commonmark").enable("table")
+
+
+def _check_markdown(body: str, file: str, first_line: int, out: Collector) -> None:
+    """Clause bodies are plain contract prose: no headings, raw HTML/OpenXML, images or file links."""
+    for token in _walk_tokens(_MD.parse(body)):
+        line = first_line + token.map[0] if token.map else first_line
+        if token.type == "heading_open":
+            out.add(file, line, "body", "headings are not allowed in a clause body",
+                    "clauses get their numbered heading from the title; split long clauses")
+        elif token.type in ("html_block", "html_inline"):
+            out.add(file, line, "body", f"raw HTML is not allowed: {token.content.strip()[:40]!r}",
+                    "write Markdown; a literal < must be escaped as \\<")
+        elif token.type == "image":
+            out.add(file, line, "body", "images are not allowed in a clause body")
+        elif token.type == "fence" and "{=" in token.info:
+            out.add(file, line, "body", f"raw output block {token.info!r} is not allowed")
+        elif token.type == "link_open":
+            href = token.attrs.get("href", "")
+            if not str(href).startswith(("https://", "http://", "mailto:")):
+                out.add(file, line, "body", f"link to {href!r} is not allowed; only http(s) and mailto links")
+        elif token.type in ("text", "code_inline") and "{=" in token.content:
+            out.add(file, line, "body", "raw output attribute `{=format}` is not allowed")
+
+
+def _walk_tokens(tokens):
+    for token in tokens:
+        yield token
+        if token.children:
+            yield from _walk_tokens(token.children)
+
+
+def _dotted(path: tuple) -> str:
+    from clausegen.loading.strict_yaml import dotted
+
+    return dotted(path)

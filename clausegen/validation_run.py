@@ -1,0 +1,46 @@
+"""`clausegen validate`: the project and every profile, all problems in one run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from clausegen import loading
+from clausegen.assembly import assemble
+from clausegen.errors import ClausegenError, Diagnostic, display_path
+from clausegen.pipeline import Inputs, load_project
+from clausegen.selection import select
+
+
+def profile_paths(paths: list[Path]) -> tuple[list[Path], list[Diagnostic]]:
+    if not paths:
+        paths = [Path("profiles")]
+    found, problems = [], []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml"))
+        elif path.is_file():
+            found.append(path)
+        else:
+            problems.append(Diagnostic(display_path(path), None, "", "no such file or folder"))
+    return found, problems
+
+
+def validate_all(inputs: Inputs, paths: list[Path]) -> tuple[list[Diagnostic], str]:
+    problems: list[Diagnostic] = []
+    project = None
+    try:
+        project = load_project(inputs)
+    except ClausegenError as e:
+        problems += e.diagnostics
+    profiles, missing = profile_paths(paths)
+    problems += missing
+    for path in profiles:
+        try:
+            loaded = loading.load_profile(path)
+            if project is not None:
+                assemble(select(loaded.profile, project, loaded.located), project)
+        except ClausegenError as e:
+            problems += e.diagnostics
+    summary = f"library {display_path(inputs.library)}, catalogues {display_path(inputs.catalogue)}, " \
+              f"register {display_path(inputs.frameworks)}, {len(profiles)} profile(s)"
+    return list(dict.fromkeys(problems)), summary
