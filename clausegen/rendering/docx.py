@@ -13,12 +13,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import docx.oxml.ns
+import docxcompose.utils  # noqa: F401  (imported by docxtpl's subdocuments; see below)
 from docx.enum.text import WD_BREAK
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu
-from docxcompose.properties import CustomProperties
 from docxtpl import DocxTemplate
+from xml.sax.saxutils import escape
 from jinja2 import TemplateError
 from jinja2.sandbox import SecurityError
 from markdown_it import MarkdownIt
@@ -27,7 +32,14 @@ from clausegen.errors import Diagnostic, RenderError
 from clausegen.models.document import Document, Table
 from clausegen.rendering.environment import environment
 
+# docxcompose rebinds python-docx's "cp" prefix to the custom-properties namespace on import,
+# which makes python-docx write core properties (keywords, revision...) into the wrong namespace.
+docx.oxml.ns.nsmap["cp"] = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+
 _MD = MarkdownIt("commonmark").enable("table")
+CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+CUSTOM_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
@@ -73,13 +85,26 @@ def build(document: Document, template_bytes: bytes, template_name: str, propert
     stamp = datetime.fromisoformat(properties.created)
     core.created = stamp
     core.modified = stamp
-    core.last_printed = stamp
-    custom = CustomProperties(docx)
-    for key, value in properties.custom.items():
-        custom[key] = value
+    _set_custom_properties(docx, properties.custom)
     buffer = io.BytesIO()
     docx.save(buffer)
     return normalise_zip(buffer.getvalue())
+
+
+def _set_custom_properties(document: Any, values: dict[str, str]) -> None:
+    """docProps/custom.xml, replacing any the template had."""
+    props = "".join(
+        f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{pid}" name="{escape(name, {chr(34): "&quot;"})}">'
+        f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
+        for pid, (name, value) in enumerate(sorted(values.items()), start=2))
+    xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           f'<Properties xmlns="{CUSTOM_NS}" xmlns:vt="{VT_NS}">{props}</Properties>').encode("utf-8")
+    package = document.part.package
+    for rel_id, rel in list(package.rels.items()):
+        if rel.reltype == RT.CUSTOM_PROPERTIES:
+            del package.rels[rel_id]
+    part = Part(PackURI("/docProps/custom.xml"), CUSTOM_CT, xml, package)
+    package.relate_to(part, RT.CUSTOM_PROPERTIES)
 
 
 def normalise_zip(data: bytes) -> bytes:
@@ -129,6 +154,9 @@ class _Writer:
         t.style = self.docx.styles["Clause Table"]
         total = sum(table.widths)
         widths = [Emu(self.text_width * w // total) for w in table.widths]
+        t.autofit = False
+        for column, width in zip(t.columns, widths):
+            column.width = width  # the grid; Word and LibreOffice size columns from it
         for row_index, values in enumerate([table.columns, *table.rows]):
             row = t.rows[row_index]
             tr_pr = row._tr.get_or_add_trPr()
@@ -223,12 +251,13 @@ class _Writer:
         abstract = OxmlElement("w:abstractNumId")
         abstract.set(qn("w:val"), abstract_id)
         num.append(abstract)
-        override = OxmlElement("w:lvlOverride")
-        override.set(qn("w:ilvl"), "0")
-        start = OxmlElement("w:startOverride")
-        start.set(qn("w:val"), "1")
-        override.append(start)
-        num.append(override)
+        for level in ("0", "1"):
+            override = OxmlElement("w:lvlOverride")
+            override.set(qn("w:ilvl"), level)
+            start = OxmlElement("w:startOverride")
+            start.set(qn("w:val"), "1")
+            override.append(start)
+            num.append(override)
         numbering.append(num)
         return new_id
 
