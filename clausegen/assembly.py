@@ -103,9 +103,9 @@ def _requirement_parts(document_id: str, selection: Selection, project: Project,
                         else (pick.requirement.id, text, verification, marked))
         if tender:
             table = Table(("ID", "Requirement", "Type", "Complies (yes/partly/no)", "Description", "Evidence or reference"),
-                          tuple(rows), (10, 38, 12, 12, 14, 14))
+                          tuple(rows), (12, 36, 12, 12, 14, 14))
         else:
-            table = Table(("ID", "Requirement", "Verification", "Type"), tuple(rows), (10, 44, 32, 14))
+            table = Table(("ID", "Requirement", "Verification", "Type"), tuple(rows), (12, 44, 30, 14))
         yield area.title, "", table
 
 
