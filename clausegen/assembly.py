@@ -6,12 +6,14 @@ Sections with nothing in them are dropped rather than printed empty.
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 from typing import Any
 
 from clausegen.models.document import Document, Part, Section, Table
 from clausegen.rendering.markdown import render_template
 from clausegen.selection import DocumentSelection, RequirementPick, Selection
-from clausegen.validation import Project
+from clausegen.validation import GENERATED_NEEDS, Project
 
 MARKED_AS = {"minimum": "Minimum requirement", "award": "Award criterion"}
 
@@ -86,6 +88,48 @@ def _generated(kind: str | None, document_id: str, selection: Selection, project
         yield _dpa_part(selection, project)
     elif kind == "sub-suppliers":
         yield _sub_supplier_part(selection)
+    elif kind == "timeline":
+        yield _timeline_part(selection)
+
+
+TIMELINE_PARAMETERS = GENERATED_NEEDS["timeline"]
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Calendar months, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _timeline_part(selection: Selection):
+    """Exit dates computed from contract.start and contract.term_months, assuming the full term."""
+    p = {name: selection.parameters[name].value for name in TIMELINE_PARAMETERS}
+    start = dt.date.fromisoformat(selection.profile.contract.start)
+    end = add_months(start, selection.profile.contract.term_months)
+    exit_start = add_months(end, -p["exit_period_months"])
+    deletion = end + dt.timedelta(days=p["deletion_days"])
+    evidence = deletion + dt.timedelta(days=p["deletion_certificate_days"])
+    closure = add_months(end, p["exit_log_retention_months"])
+    rows = (
+        ("Agreement starts", start.isoformat(), "Term of " + _plural(selection.profile.contract.term_months, "month") + "."),
+        ("Notice and start of the Exit Period", exit_start.isoformat(),
+         f"Latest date for notice of non-renewal; exit kick-off within {_plural(p['exit_kickoff_days'], 'day')}."),
+        ("Transition", f"{exit_start.isoformat()} to {end.isoformat()}",
+         "Transition assistance, knowledge transfer, return and transfer of Client Assets."),
+        ("Hand-over and end of the Agreement", end.isoformat(),
+         f"Service handed over; all access revoked within {_plural(p['exit_access_revocation_hours'], 'hour')}."),
+        ("Deletion", deletion.isoformat(), "All Client Data deleted, backups included, except retained logs."),
+        ("Evidence of deletion", evidence.isoformat(), "Deletion certificate delivered to the Client."),
+        ("Closure", closure.isoformat(), "Retained security logs deleted or returned; the exit is closed."),
+    )
+    note = ("Dates assume the Agreement runs its full term from the start date. If it ends on another date, "
+            "every later date moves with it.")
+    return "Exit dates", note, Table(("Phase", "Date", "What happens"), rows, (28, 22, 50))
+
+
+def _plural(n: int, unit: str) -> str:
+    return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
 
 
 def _requirement_parts(document_id: str, selection: Selection, project: Project,
@@ -129,7 +173,11 @@ def _dpa_part(selection: Selection, project: Project):
                 continue
             summary = item.summary
             if item.id == "GDPR:ChapterV":
-                summary += " Countries: " + ", ".join(selection.facts.third_countries) + "."
+                summary += " Countries outside the EU/EEA: " + ", ".join(selection.facts.third_countries) + "."
+                concerned = [f"{s.name} ({s.country})" for s in selection.profile.sub_suppliers
+                             if s.access_to_data and s.country in selection.facts.third_countries]
+                if concerned:
+                    summary += " Sub-suppliers concerned: " + ", ".join(concerned) + "."
             where = ", ".join(cited.get(item.id, [])) or "Not addressed: add a clause before signing"
             rows.append((item.id.removeprefix("GDPR:"), item.section, summary, where, ""))
     table = Table(("Item", "Article", "Check", "Addressed in", "Status"), tuple(rows), (12, 14, 40, 22, 12))

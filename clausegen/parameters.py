@@ -57,6 +57,8 @@ def stricter_of(decl: Any, a: Any, b: Any) -> Any:
     return a if is_looser(decl, b, a) else b
 
 
-def same_declaration(a: Any, b: Any) -> bool:
-    strip = {"description"}
-    return type(a) is type(b) and a.model_dump(exclude=strip) == b.model_dump(exclude=strip)
+def declaration_differences(a: Any, b: Any) -> list[str]:
+    """How two declarations of one parameter name differ ('' descriptions may differ)."""
+    first, second = a.model_dump(exclude={"description"}), b.model_dump(exclude={"description"})
+    return [f"{key} {first.get(key)!r} vs {second.get(key)!r}" for key in sorted(set(first) | set(second))
+            if first.get(key) != second.get(key)]

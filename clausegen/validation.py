@@ -19,11 +19,13 @@ from clausegen.models.catalogue import Catalogue, Requirement
 from clausegen.models.framework import Framework
 from clausegen.models.library import DOCUMENT_IDS, Clause, Library
 from clausegen.models.profile import TEMPLATE_FIELDS
-from clausegen.parameters import check_value, is_looser, same_declaration
+from clausegen.parameters import check_value, declaration_differences, is_looser
 from clausegen.rendering.environment import environment, forbidden_constructs
 
 DERIVED_NAMES = {"risk_tier", "risk_tier_title", "level", "level_title", "transfers_outside_eea", "third_countries"}
 TEMPLATE_GLOBALS = {"range"}
+GENERATED_NEEDS = {"timeline": ("exit_period_months", "exit_kickoff_days", "exit_access_revocation_hours", "deletion_days",
+                                "deletion_certificate_days", "exit_log_retention_months")}
 
 
 @dataclass(frozen=True)
@@ -104,9 +106,10 @@ def validate(library: Library, catalogue: Catalogue, frameworks: list[Framework]
         elif name not in parameters:
             parameters[name] = decl
             declared_in[name] = file
-        elif not same_declaration(parameters[name], decl):
+        elif differences := declaration_differences(parameters[name], decl):
             out.add(file, where(file, path), _dotted(path),
-                    f"parameter {name!r} is declared differently in {declared_in[name]}",
+                    f"parameter {name!r} is declared differently in {declared_in[name]} "
+                    f"({', '.join(differences)})",
                     "a parameter name is global: copy the first declaration exactly")
         problem = check_value(decl, decl.default)
         if problem:
@@ -174,6 +177,15 @@ def validate(library: Library, catalogue: Catalogue, frameworks: list[Framework]
     _check_ladder([(lvl.level, lvl.parameters, f"{catalogue.root}/{lvl.level}.yaml") for lvl in catalogue.levels], ("parameters",), parameters, where, out, "level")
     _check_ladder([(t.id, t.parameters, lib_file) for t in library.meta.risk_tiers],
                   None, parameters, where, out, "risk tier", tier_paths=True)
+
+    for doc_id, spec in library.meta.documents.items():
+        for i, section in enumerate(spec.sections):
+            missing = [n for n in GENERATED_NEEDS.get(section.generated or "", ()) if n not in parameters]
+            if missing:
+                out.add(lib_file, where(lib_file, ("documents", doc_id, "sections", i)),
+                        f"documents.{doc_id}.sections[{i}].generated",
+                        f"`generated: {section.generated}` needs the parameters {', '.join(missing)}",
+                        "declare them in a clause of this library")
 
     if out.diagnostics:
         return None, out.diagnostics

@@ -89,7 +89,7 @@ def test_parameter_declared_differently(tiny, tiny_inputs):
     edit(tiny / "clauses/core/exit.assets@1.1.0.md", "default: 30", "default: 14")
     assert problems(tiny_inputs) == [
         "clauses/core/exit.assets@1.1.0.md:8: parameters.deletion_days: parameter 'deletion_days' is declared "
-        "differently in clauses/core/exit.assets@1.0.0.md\n"
+        "differently in clauses/core/exit.assets@1.0.0.md (default 30 vs 14)\n"
         "    hint: a parameter name is global: copy the first declaration exactly"]
 
 

@@ -32,11 +32,11 @@ def inputs(selection: Selection, project: Project, profile_sha256: str, document
         docs[document.document_id] = {
             "title": document.title,
             "clauses": [{"id": p.clause.id, "version": p.clause.version,
-                         "sha256": content_hash(p.clause, {"file", "body_line"}),
+                         "sha256": content_hash(p.clause, {"file", "body_line", "lint"}),
                          **({"pinned": True} if p.pinned else {})}
                         for p in doc_selection.clauses],
             "requirements": [{"id": p.requirement.id, "marked_as": p.marked_as,
-                              "sha256": content_hash(p.requirement, {"file", "line", "level"})}
+                              "sha256": content_hash(p.requirement, {"file", "line", "level", "lint"})}
                              for p in selection.requirements]
             if any(s.generated == "requirements" for s in doc_selection.spec.sections) else [],
         }

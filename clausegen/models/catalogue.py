@@ -8,6 +8,7 @@ from pydantic import Field
 
 from clausegen.models.base import Line, Model, Text
 from clausegen.models.library import ChangelogEntry, Parameter, ParamName, SemVer, Slug
+from clausegen.models.lint import LintSettings
 
 RequirementId = Annotated[str, Field(pattern=r"^SR-[A-Z]{2,5}-[0-9]{2,3}$")]
 
@@ -44,6 +45,7 @@ class Requirement(Model):
     condition: Any = "always"
     sources: list[str] = Field(min_length=1)
     parameters: dict[ParamName, Parameter] = Field(default_factory=dict)
+    lint: LintSettings | None = None  # `clausegen lint` suppressions; not part of the contract text
     # Set by the loader.
     level: str = ""
     file: str = ""

@@ -8,6 +8,7 @@ from packaging.version import Version
 from pydantic import AfterValidator, Field
 
 from clausegen.models.base import Line, Model, Text
+from clausegen.models.lint import LintSettings
 
 DOCUMENT_IDS = ("security-appendix", "tender-requirements", "termination-plan", "nda", "dpa-checklist")
 
@@ -79,6 +80,7 @@ class Clause(Model):
     parameters: dict[ParamName, Parameter] = Field(default_factory=dict)
     sources: list[str] = Field(min_length=1)
     changelog: list[ChangelogEntry] = Field(min_length=1)
+    lint: LintSettings | None = None  # `clausegen lint` suppressions; not part of the contract text
     # Set by the loader, not written in front matter.
     body: str = ""
     file: str = ""
@@ -92,7 +94,7 @@ class Clause(Model):
 class Section(Model):
     id: Slug
     title: Line
-    generated: Literal["requirements", "dpa", "sub-suppliers"] | None = None
+    generated: Literal["requirements", "dpa", "sub-suppliers", "timeline"] | None = None
 
 
 class DocumentSpec(Model):

@@ -28,7 +28,7 @@ from jinja2 import TemplateError
 from jinja2.sandbox import SecurityError
 from markdown_it import MarkdownIt
 
-from clausegen.errors import Diagnostic, RenderError
+from clausegen.errors import Diagnostic, InputError, RenderError
 from clausegen.models.document import Document, Table
 from clausegen.rendering.environment import environment
 
@@ -51,9 +51,18 @@ class Properties:
     custom: dict[str, str]
 
 
+REQUIRED_STYLES = ("Title", "Subtitle", "Heading 1", "Heading 2", "Body Text", "List Bullet", "List Bullet 2",
+                   "List Number", "List Number 2", "Note", "Table Text", "Table Heading", "Clause Table")
+
+
 def build(document: Document, template_bytes: bytes, template_name: str, properties: Properties) -> bytes:
     tpl = DocxTemplate(io.BytesIO(template_bytes))
     tpl.render_init()
+    names = {style.name for style in tpl.docx.styles}
+    missing = [name for name in REQUIRED_STYLES if name not in names]
+    if missing:
+        raise InputError(Diagnostic(template_name, None, "styles", f"the Word template lacks the styles {', '.join(missing)}",
+                                    "copy them from the shipped base.docx (see docs/templates.md)"))
     body = tpl.new_subdoc()
     _Writer(tpl, body).document(document)
     context = {

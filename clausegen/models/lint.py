@@ -1,0 +1,40 @@
+"""Lint settings written on a clause or requirement, and the editable lint term lists."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from clausegen.models.base import Line, Model
+
+RuleId = Annotated[str, Field(pattern=r"^[A-Z]-[A-Z]+(-[A-Z]+)*$")]
+
+
+class Suppression(Model):
+    """Silences one lint rule for the clause or requirement that carries it.
+
+    `subject` narrows it to findings about one word, parameter or item (as the finding names it);
+    `reason` is required by `clausegen lint` (a suppression without one is an error there), but
+    kept optional here so that a missing reason never stops a build.
+    """
+
+    rule: RuleId
+    subject: Line | None = None
+    reason: str = ""
+
+
+class LintSettings(Model):
+    suppress: list[Suppression] = Field(default_factory=list)
+
+
+class LintTerms(Model):
+    """clausegen/lint/terms.yaml, or a file given with `clausegen lint --terms FILE`.
+
+    Each list in a user's file replaces the shipped list of the same name; lists left out keep
+    the shipped ones."""
+
+    vague_terms: dict[Line, Line] | None = None  # term -> suggested fix
+    obligation_verbs: list[Line] | None = None  # for R-SINGLE: verbs that start a second obligation
+    verification_methods: list[Line] | None = None  # for R-VERIFY: word stems that name a method
+    duplicate_ratio: float | None = Field(default=None, ge=0.5, le=1.0)  # for R-DUPLICATE
