@@ -14,7 +14,10 @@ from pathlib import Path
 from clausegen import __version__
 from clausegen.errors import ClausegenError, Diagnostic, UsageError, display_path
 from clausegen.models.library import DOCUMENT_IDS
-from clausegen.pipeline import DEFAULT_FORMATS, FORMATS, BuildOptions, Inputs, build, load_project, source_date_epoch
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from clausegen.pipeline import DEFAULT_FORMATS, FORMATS, BuildOptions, Inputs, load_project, source_date_epoch
 
 EPILOG_BUILD = """\
 examples:
@@ -25,6 +28,11 @@ examples:
 Each profile goes to OUT/<profile id>/: one file per document and format, and manifest.json
 recording every clause version, requirement and parameter value used. Nothing is written for a
 profile until all its documents have rendered; each file is replaced atomically.
+
+A profile whose inputs (profile, selected clause and requirement versions, parameter values,
+templates, formats, tool version) are unchanged since its last build, and whose files are intact,
+is skipped; --force rebuilds it. A profile that fails does not stop the others; the exit status
+is 1 if any failed.
 """
 
 EPILOG_VALIDATE = """\
@@ -72,6 +80,10 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--templates", type=Path, default=None, metavar="DIR",
                    help="house templates folder: <document id>.docx or base.docx, document.typ, document.html; "
                         "missing files fall back to the shipped defaults (see docs/templates.md)")
+    b.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
+                   help="build N profiles at a time in worker processes (default: 1)")
+    b.add_argument("--force", action="store_true",
+                   help="rebuild profiles whose output is already current (by default they are skipped)")
 
     v = sub.add_parser("validate", parents=[inputs], help="check library, catalogues and profiles; list every problem",
                        description="Validate inputs.", epilog=EPILOG_VALIDATE,
@@ -101,31 +113,56 @@ def _inputs(args: argparse.Namespace) -> Inputs:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from clausegen import batch
+
     formats = _list_option(args.format, FORMATS, "--format")
     documents = _list_option(args.documents, DOCUMENT_IDS, "--documents")
+    if args.jobs < 1:
+        raise UsageError(Diagnostic("--jobs", None, "", f"{args.jobs} is not a number of worker processes",
+                                    "use 1 or more"))
     options = BuildOptions(out=args.out, formats=formats or DEFAULT_FORMATS, documents=documents,
                            templates=args.templates, source_date_epoch=source_date_epoch(dict(os.environ)))
-    project = load_project(_inputs(args))
-    failed = 0
-    seen: dict[str, Path] = {}
-    for path in args.profiles:
-        try:
-            result = build(path, project, options)
-        except ClausegenError as e:
-            failed += 1
-            _report(e)
-            print(f"FAILED  {display_path(path)}: nothing written for this profile", file=sys.stderr)
-            continue
-        if result.profile_id in seen:
-            print(f"warning: {display_path(path)} has the same id as {display_path(seen[result.profile_id])}; "
-                  f"its output replaced the earlier one in {display_path(result.folder)}", file=sys.stderr)
-        seen[result.profile_id] = path
-        for warning in result.warnings:
-            print(f"warning: {result.profile_id}: {warning}", file=sys.stderr)
-        print(f"built   {display_path(path)} -> {display_path(result.folder)}/ ({len(result.files)} files)")
-    if len(args.profiles) > 1:
-        print(f"{len(args.profiles) - failed} built, {failed} failed")
-    return 1 if failed else 0
+    inputs = _inputs(args)
+    project = load_project(inputs)
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
+    show_bar = console.is_terminal and len(args.profiles) > 1
+    columns = (TextColumn("building"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True, disable=not show_bar) as progress:
+        task = progress.add_task("build", total=len(args.profiles))
+
+        def done(outcome: batch.Outcome) -> None:
+            _print_outcome(outcome, progress.console if show_bar else None)
+            progress.advance(task)
+
+        outcomes = batch.run(list(args.profiles), inputs, project, options, args.jobs, args.force, done)
+    duplicates = batch.duplicate_ids(outcomes)
+    for problem in duplicates:
+        print(problem.format(), file=sys.stderr)
+    counts = {status: sum(1 for o in outcomes if o.status == status) for status in ("built", "unchanged", "failed")}
+    if len(outcomes) > 1:
+        print(f"{counts['built']} built, {counts['unchanged']} unchanged, {counts['failed']} failed")
+    return 1 if counts["failed"] or duplicates else 0
+
+
+def _print_outcome(outcome, console: Console | None) -> None:
+    def say(text: str, error: bool = False) -> None:
+        if console is not None:
+            console.print(text, markup=False)
+        else:
+            print(text, file=sys.stderr if error else sys.stdout)
+
+    path = display_path(outcome.path)
+    if outcome.status == "failed":
+        for diagnostic in outcome.diagnostics:
+            say(diagnostic.format(), error=True)
+        say(f"FAILED    {path}: nothing written for this profile", error=True)
+        return
+    for warning in outcome.warnings:
+        say(f"warning: {outcome.profile_id}: {warning}", error=True)
+    if outcome.status == "unchanged":
+        say(f"unchanged {path} -> {display_path(outcome.folder)}/ (inputs as before; --force rebuilds)")
+    else:
+        say(f"built     {path} -> {display_path(outcome.folder)}/ ({len(outcome.files)} files)")
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

@@ -50,6 +50,7 @@ class BuildOptions:
 class BuildResult:
     profile_id: str
     folder: Path
+    status: str = "built"  # built | unchanged
     files: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -87,13 +88,22 @@ def plan(profile_path: Path, project: Project, documents: tuple[str, ...] | None
     return loaded, selection, assemble(selection, project)
 
 
-def render(profile_path: Path, project: Project, options: BuildOptions) -> tuple[BuildResult, dict[str, bytes]]:
-    """Every file of one profile, in memory. Raises before anything is written."""
-    loaded, selection, documents = plan(profile_path, project, options.documents)
-    templates = loading.load_templates(options.templates, [d.document_id for d in documents])
+def render(profile_path: Path, project: Project, options: BuildOptions,
+           force: bool = True) -> tuple[BuildResult, dict[str, bytes] | None]:
+    """Every file of one profile, in memory; None when the output on disk is already current.
+
+    Raises before anything is written."""
+    loaded = loading.load_profile(profile_path)
+    selection = select(loaded.profile, project, loaded.located, list(options.documents) if options.documents else None)
+    templates = loading.load_templates(options.templates, [d.document_id for d in selection.documents])
+    base = manifests.inputs(selection, project, loaded.sha256)
+    key = manifests.build_key(base, templates.hashable(), options.formats, options.source_date_epoch)
+    folder = options.out / selection.profile.id
+    if not force and manifests.up_to_date(folder, key):
+        return BuildResult(selection.profile.id, folder, "unchanged", [], _warnings(selection)), None
+    documents = assemble(selection, project)
     if {"pdf", "html"} & set(options.formats):
         pandoc_path()
-    base = manifests.inputs(selection, project, loaded.sha256, documents)
     created = datetime.fromtimestamp(options.source_date_epoch, tz=timezone.utc).isoformat()
     properties = docx_rendering.Properties(created, {
         "clausegen.library": f"{project.library.meta.name} {project.library.meta.version}",
@@ -103,15 +113,17 @@ def render(profile_path: Path, project: Project, options: BuildOptions) -> tuple
     by_document: dict[str, dict[str, bytes]] = {}
     for document in documents:
         by_document[document.document_id] = _formats(document, options.formats, templates, properties)
-    folder = options.out / selection.profile.id
     files = {f"{doc}.{fmt}": data for doc, by_fmt in by_document.items() for fmt, data in by_fmt.items()}
-    files["manifest.json"] = manifests.manifest(base, by_document)
-    result = BuildResult(selection.profile.id, folder, list(files), _warnings(selection))
+    files["manifest.json"] = manifests.manifest(base, by_document, key)
+    result = BuildResult(selection.profile.id, folder, "built", list(files), _warnings(selection))
     return result, files
 
 
-def build(profile_path: Path, project: Project, options: BuildOptions) -> BuildResult:
-    result, files = render(profile_path, project, options)
+def build(profile_path: Path, project: Project, options: BuildOptions, force: bool = False) -> BuildResult:
+    """Render one profile and write its files, unless its output is already current (or force)."""
+    result, files = render(profile_path, project, options, force)
+    if files is None:
+        return result
     manifest = files.pop("manifest.json")
     write_all(result.folder, files)
     write_atomic(result.folder / "manifest.json", manifest)

@@ -136,7 +136,7 @@ def test_one_failing_profile_does_not_stop_the_others(tiny, cli):
     result = cli("build", "profiles/bad.yaml", "profiles/case.yaml", "--format", "md")
     assert result.code == 1
     assert "profiles/bad.yaml:10: service.cloud: should be a valid boolean; found text 'maybe'" in result.err
-    assert "1 built, 1 failed" in result.out
+    assert "1 built, 0 unchanged, 1 failed" in result.out
     assert (tiny / "output/tiny-case/manifest.json").exists() and not (tiny / "output/bad-case").exists()
 
 

@@ -1,6 +1,15 @@
 import pytest
 
+from clausegen.loading import strict_yaml
 from clausegen.loading.strict_yaml import YamlError, decode, read
+
+
+@pytest.fixture(autouse=True, params=["libyaml", "python"])
+def loader(request, monkeypatch):
+    """Every test runs with libyaml's parser (when present) and with PyYAML's pure-Python one."""
+    if request.param == "python":
+        monkeypatch.setattr(strict_yaml, "_Loader", strict_yaml._PyLoader)
+    return request.param
 
 
 def message(text: str) -> str:

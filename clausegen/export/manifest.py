@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 from typing import Any
 
 from clausegen import __version__
-from clausegen.models.document import Document
 from clausegen.selection import Selection
 from clausegen.validation import Project
 
@@ -24,13 +24,13 @@ def content_hash(model: Any, exclude: set[str]) -> str:
     return sha256(canonical(model.model_dump(exclude=exclude)))
 
 
-def inputs(selection: Selection, project: Project, profile_sha256: str, documents: tuple[Document, ...]) -> dict[str, Any]:
+def inputs(selection: Selection, project: Project, profile_sha256: str) -> dict[str, Any]:
     """Everything the output depends on, without the output files themselves."""
     cat = project.catalogue.meta
     docs: dict[str, Any] = {}
-    for doc_selection, document in zip(selection.documents, documents):
-        docs[document.document_id] = {
-            "title": document.title,
+    for doc_selection in selection.documents:
+        docs[doc_selection.document_id] = {
+            "title": doc_selection.spec.title,
             "clauses": [{"id": p.clause.id, "version": p.clause.version,
                          "sha256": content_hash(p.clause, {"file", "body_line", "lint"}),
                          **({"pinned": True} if p.pinned else {})}
@@ -51,10 +51,33 @@ def inputs(selection: Selection, project: Project, profile_sha256: str, document
     }
 
 
-def manifest(base: dict[str, Any], files: dict[str, dict[str, bytes]]) -> bytes:
+def build_key(base: dict[str, Any], templates: dict[str, bytes], formats: tuple[str, ...],
+              source_date_epoch: int) -> str:
+    """What decides whether a profile must be rebuilt: its inputs, templates, formats and date."""
+    return sha256(canonical({"inputs": base, "templates": {k: sha256(v) for k, v in sorted(templates.items())},
+                             "formats": list(formats), "source_date_epoch": source_date_epoch}))
+
+
+def up_to_date(folder: Path, key: str) -> bool:
+    """True if folder/manifest.json was made from the same key and every file it lists is intact."""
+    try:
+        recorded = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        if recorded.get("build", {}).get("key") != key:
+            return False
+        for document in recorded["documents"].values():
+            for entry in document["files"].values():
+                if sha256((folder / entry["path"]).read_bytes()) != entry["sha256"]:
+                    return False
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return False
+    return True
+
+
+def manifest(base: dict[str, Any], files: dict[str, dict[str, bytes]], key: str) -> bytes:
     """The final manifest: the inputs plus a sha256 for every file written, per document and format."""
     out = json.loads(json.dumps(base))
     out["inputs_sha256"] = sha256(canonical(base))
+    out["build"] = {"key": key}
     for document_id, by_format in files.items():
         out["documents"][document_id]["files"] = {
             fmt: {"path": f"{document_id}.{fmt}", "sha256": sha256(data)} for fmt, data in by_format.items()}

@@ -67,6 +67,11 @@ class Templates:
     typst: tuple[bytes, str]
     html: tuple[bytes, str]
 
+    def hashable(self) -> dict[str, bytes]:
+        """Template bytes by role, for deciding whether output is current."""
+        out = {f"docx:{doc_id}": data for doc_id, (data, _) in self.docx.items()}
+        return {**out, "typst": self.typst[0], "html": self.html[0]}
+
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "default"
 

@@ -86,13 +86,29 @@ class _StrictComposer(Composer):
             self._depth -= 1
 
 
-class _Loader(Reader, Scanner, Parser, _StrictComposer, _PlainResolver):
+class _PyLoader(Reader, Scanner, Parser, _StrictComposer, _PlainResolver):
     def __init__(self, stream: str) -> None:
         Reader.__init__(self, stream)
         Scanner.__init__(self)
         Parser.__init__(self)
         _StrictComposer.__init__(self)
         _PlainResolver.__init__(self)
+
+
+if yaml.__with_libyaml__:
+    # libyaml scans and parses (ten times faster); our composer still builds the nodes, so the
+    # checks on aliases, anchors, tags and depth are the same.
+    from yaml._yaml import CParser
+
+    class _CLoader(_StrictComposer, CParser, _PlainResolver):
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            _StrictComposer.__init__(self)
+            _PlainResolver.__init__(self)
+
+    _Loader = _CLoader
+else:
+    _Loader = _PyLoader
 
 
 class _Problem(Exception):
@@ -174,7 +190,7 @@ def _build(node: Node, path: Path_, located: Located) -> Any:
 
 def _scalar(node: ScalarNode) -> Any:
     value = node.value
-    if node.style is not None:  # quoted or block scalar: always the exact string
+    if node.style:  # quoted or block scalar (libyaml gives "" for plain): always the exact string
         return value
     if value in ("", "~", "null"):
         return None

@@ -137,6 +137,8 @@ class _Writer:
         self.body = body
         self.docx = tpl.get_docx()
         self.numbered_headings = _style_has_numbering(self.docx, "Heading 1")
+        # Style ids looked up once: python-docx's per-paragraph lookup scans every style.
+        self.style_ids = {style.name: style.style_id for style in self.docx.styles}
         section = self.docx.sections[0]
         self.text_width = int(section.page_width - section.left_margin - section.right_margin)
 
@@ -148,7 +150,7 @@ class _Writer:
                 if part.markdown:
                     self.markdown(part.markdown)
                 if part.note:
-                    self.body.add_paragraph(part.note, style="Body Text")
+                    self.paragraph("Body Text", part.note)
                 if part.table is not None:
                     self.table(part.table)
 
@@ -156,7 +158,14 @@ class _Writer:
         # Word numbers the headings itself when the template's heading style is numbered; a house
         # template without numbering still gets the numbers, written out.
         text = title if self.numbered_headings else f"{number} {title}"
-        self.body.add_paragraph(text, style=f"Heading {level}")
+        self.paragraph(f"Heading {level}", text)
+
+    def paragraph(self, style: str, text: str = "") -> Any:
+        paragraph = self.body.add_paragraph()
+        paragraph._p.style = self.style_ids[style]
+        if text:
+            paragraph.add_run(text)
+        return paragraph
 
     def table(self, table: Table) -> None:
         t = self.body.add_table(rows=len(table.rows) + 1, cols=len(table.columns))
@@ -175,7 +184,7 @@ class _Writer:
             for cell, value, width in zip(row.cells, values, widths):
                 cell.width = width
                 paragraph = cell.paragraphs[0]
-                paragraph.style = self.docx.styles["Table Heading" if row_index == 0 else "Table Text"]
+                paragraph._p.style = self.style_ids["Table Heading" if row_index == 0 else "Table Text"]
                 if value:
                     paragraph.add_run(value)
 
@@ -192,12 +201,12 @@ class _Writer:
                 lists.pop()
             elif token.type == "inline":
                 style, num_id = self._paragraph_style(lists, tokens, i)
-                paragraph = self.body.add_paragraph(style=style)
+                paragraph = self.paragraph(style)
                 if num_id is not None:
                     _set_num(paragraph, num_id, min(len(lists), 2) - 1)
                 self._runs(paragraph, token.children or [])
             elif token.type in ("fence", "code_block"):
-                self.body.add_paragraph(token.content.rstrip("\n"), style="Body Text")
+                self.paragraph("Body Text", token.content.rstrip("\n"))
             elif token.type == "table_open":
                 i = self._markdown_table(tokens, i)
             i += 1

@@ -1,0 +1,96 @@
+"""Batch builds: worker processes, incremental rebuilds, failures that do not stop the others."""
+
+import json
+from pathlib import Path
+
+from conftest import edit
+
+
+def second_profile(tiny: Path, profile_id: str, change: tuple[str, str] | None = None) -> str:
+    text = (tiny / "profiles/case.yaml").read_text(encoding="utf-8").replace("id: tiny-case", f"id: {profile_id}")
+    if change:
+        assert change[0] in text
+        text = text.replace(*change)
+    path = tiny / f"profiles/{profile_id}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return f"profiles/{profile_id}.yaml"
+
+
+def stamps(folder: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+
+
+def test_unchanged_profile_is_not_rebuilt(tiny, cli):
+    assert cli("build", "profiles/case.yaml", "--format", "md,docx").code == 0
+    before = stamps(tiny / "output/tiny-case")
+    result = cli("build", "profiles/case.yaml", "--format", "md,docx")
+    assert result.code == 0
+    assert result.out == "unchanged profiles/case.yaml -> output/tiny-case/ (inputs as before; --force rebuilds)\n"
+    assert stamps(tiny / "output/tiny-case") == before
+
+
+def test_force_rebuilds(tiny, cli):
+    assert cli("build", "profiles/case.yaml", "--format", "md").code == 0
+    assert cli("build", "profiles/case.yaml", "--format", "md", "--force").out.startswith("built     profiles/case.yaml")
+
+
+def test_a_changed_input_is_rebuilt(tiny, cli):
+    assert cli("build", "profiles/case.yaml", "--format", "md").code == 0
+    edit(tiny / "clauses/core/general.parties@1.0.0.md", "This agreement", "This Agreement")
+    assert cli("build", "profiles/case.yaml", "--format", "md").out.startswith("built")
+    assert "This Agreement" in (tiny / "output/tiny-case/security-appendix.md").read_text(encoding="utf-8")
+    edit(tiny / "profiles/case.yaml", "deletion_days: 20", "deletion_days: 21")
+    assert cli("build", "profiles/case.yaml", "--format", "md").out.startswith("built")
+    assert cli("build", "profiles/case.yaml", "--format", "md,docx").out.startswith("built")  # new format
+
+
+def test_a_damaged_or_missing_output_file_is_rebuilt(tiny, cli):
+    assert cli("build", "profiles/case.yaml", "--format", "md").code == 0
+    (tiny / "output/tiny-case/nda.md").write_text("edited by hand", encoding="utf-8")
+    assert cli("build", "profiles/case.yaml", "--format", "md").out.startswith("built")
+    (tiny / "output/tiny-case/nda.md").unlink()
+    assert cli("build", "profiles/case.yaml", "--format", "md").out.startswith("built")
+    assert (tiny / "output/tiny-case/nda.md").exists()
+
+
+def test_manifest_records_the_build_key(tiny, cli):
+    assert cli("build", "profiles/case.yaml", "--format", "md").code == 0
+    manifest = json.loads((tiny / "output/tiny-case/manifest.json").read_text(encoding="utf-8"))
+    assert len(manifest["build"]["key"]) == 64
+
+
+def test_parallel_batch_reports_each_failure_and_builds_the_rest(tiny, cli):
+    good = second_profile(tiny, "second-case")
+    bad = second_profile(tiny, "bad-case", ("term_months: 48", "term_months: many"))
+    result = cli("build", "profiles/case.yaml", bad, good, "--format", "md,docx", "--jobs", "2")
+    assert result.code == 1
+    assert "profiles/bad-case.yaml:20: contract.term_months: should be a valid integer; found text 'many'" in result.err
+    assert "FAILED    profiles/bad-case.yaml: nothing written for this profile" in result.err
+    assert result.out.splitlines()[-1] == "2 built, 0 unchanged, 1 failed"
+    for profile_id in ("tiny-case", "second-case"):
+        manifest = json.loads((tiny / f"output/{profile_id}/manifest.json").read_text(encoding="utf-8"))
+        assert manifest["profile"]["id"] == profile_id
+    assert not (tiny / "output/bad-case").exists()
+
+
+def test_parallel_and_sequential_builds_give_the_same_bytes(tiny, cli):
+    other = second_profile(tiny, "second-case")
+    assert cli("build", "profiles/case.yaml", other, "--format", "md,docx", "--out", "seq").code == 0
+    assert cli("build", "profiles/case.yaml", other, "--format", "md,docx", "--out", "par", "--jobs", "2").code == 0
+    for profile_id in ("tiny-case", "second-case"):
+        for path in (tiny / "seq" / profile_id).iterdir():
+            assert path.read_bytes() == (tiny / "par" / profile_id / path.name).read_bytes(), path
+
+
+def test_two_profiles_with_one_id_are_an_error(tiny, cli):
+    copy = tiny / "profiles/copy.yaml"
+    copy.write_text((tiny / "profiles/case.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    result = cli("build", "profiles/case.yaml", "profiles/copy.yaml", "--format", "md")
+    assert result.code == 1
+    assert ("profiles/copy.yaml: id: same profile id 'tiny-case' as profiles/case.yaml; both wrote to "
+            "output/tiny-case\n    hint: give each profile its own id") in result.err
+
+
+def test_jobs_must_be_positive(tiny, cli):
+    result = cli("build", "profiles/case.yaml", "--jobs", "0")
+    assert (result.code, result.err) == (2, "--jobs: 0 is not a number of worker processes\n    hint: use 1 or more\n")
