@@ -6,6 +6,8 @@ succeeded is anything written, each file atomically and the manifest last.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -17,8 +19,11 @@ from clausegen.export import manifest as manifests
 from clausegen.export.pandoc import convert, pandoc_path
 from clausegen.export.pdf import compile_pdf
 from clausegen.export.writing import write_all, write_atomic
+from clausegen.loading.strict_yaml import Located
+from clausegen.models.catalogue import Catalogue
 from clausegen.models.document import Document
-from clausegen.models.library import DOCUMENT_IDS
+from clausegen.models.framework import Framework
+from clausegen.models.library import DOCUMENT_IDS, Library
 from clausegen.rendering import docx as docx_rendering
 from clausegen.rendering import markdown
 from clausegen.selection import Selection, select
@@ -28,6 +33,9 @@ FORMATS = ("md", "docx", "pdf", "html")
 DEFAULT_FORMATS = ("md", "docx", "pdf")
 DEFAULT_EPOCH = 315532800  # 1980-01-01T00:00:00Z, the earliest date a zip file can hold
 RESIDUE = ("{{", "{%", "{#", "}}", "%}")
+# Threads for pandoc and Typst per profile; CLAUSEGEN_EXPORT_THREADS=1 gives the plain sequential
+# pipeline (the benchmark's baseline).
+EXPORT_THREADS = max(1, int(os.environ.get("CLAUSEGEN_EXPORT_THREADS", "4") or "4"))
 
 
 @dataclass(frozen=True)
@@ -55,15 +63,31 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def load_project(inputs: Inputs) -> Project:
-    """Load and validate library, catalogue and source register; every problem at once."""
+@dataclass(frozen=True)
+class Sources:
+    """Library, catalogue and register as loaded, before the cross-file checks of `validate`."""
+
+    library: Library
+    catalogue: Catalogue
+    frameworks: list[Framework]
+    located: dict[str, Located]  # file -> front matter / YAML with line numbers
+
+
+def load_sources(inputs: Inputs) -> Sources:
+    """Load library, catalogue and source register; every file problem at once."""
     library, problems, located = loading.load_library(inputs.library)
     catalogue, cat_problems, cat_located = loading.load_catalogue(inputs.catalogue)
     frameworks, fw_problems = loading.load_frameworks(inputs.frameworks)
     problems += cat_problems + fw_problems
     if library is None or catalogue is None or problems:
         raise InputError(problems or [Diagnostic(str(inputs.library), None, "", "library could not be loaded")])
-    project, problems = validate(library, catalogue, frameworks, {**located, **cat_located})
+    return Sources(library, catalogue, frameworks, {**located, **cat_located})
+
+
+def load_project(inputs: Inputs) -> Project:
+    """Load and validate library, catalogue and source register; every problem at once."""
+    sources = load_sources(inputs)
+    project, problems = validate(sources.library, sources.catalogue, sources.frameworks, sources.located)
     if problems or project is None:
         raise InputError(problems)
     return project
@@ -110,9 +134,7 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
         "clausegen.inputs_sha256": manifests.sha256(manifests.canonical(base)),
         "clausegen.profile": selection.profile.id,
     })
-    by_document: dict[str, dict[str, bytes]] = {}
-    for document in documents:
-        by_document[document.document_id] = _formats(document, options.formats, templates, properties)
+    by_document = _render_documents(documents, options.formats, templates, properties)
     files = {f"{doc}.{fmt}": data for doc, by_fmt in by_document.items() for fmt, data in by_fmt.items()}
     files["manifest.json"] = manifests.manifest(base, by_document, key)
     result = BuildResult(selection.profile.id, folder, "built", list(files), _warnings(selection))
@@ -130,30 +152,48 @@ def build(profile_path: Path, project: Project, options: BuildOptions, force: bo
     return result
 
 
-def _formats(document: Document, formats: tuple[str, ...], templates: loading.Templates,
-             properties: docx_rendering.Properties) -> dict[str, bytes]:
-    text = markdown.write(document)
-    residue = next((r for r in RESIDUE if r in text), None)
-    if residue:
-        raise RenderError(Diagnostic(document.document_id, None, "", f"template residue {residue!r} in the output",
-                                     "a clause printed template syntax; check its body"))
-    out: dict[str, bytes] = {}
-    label = f"{document.document_id}"
-    metadata = {"title": document.title, "subtitle": document.subtitle, "marking": document.marking,
-                "footer-left": document.footer, "author": document.client, "keywords": document.marking}
-    for fmt in formats:
-        if fmt == "md":
-            out["md"] = text.encode("utf-8")
-        elif fmt == "docx":
-            data, name = templates.docx[document.document_id]
-            out["docx"] = docx_rendering.build(document, data, name, properties)
-        elif fmt == "pdf":
-            typst_source = convert(markdown.body(document), "typst", _template_file(templates.typst), metadata, label)
-            out["pdf"] = compile_pdf(typst_source, label)
-        elif fmt == "html":
-            out["html"] = convert(markdown.body(document), "html5", _template_file(templates.html), metadata,
-                                  label).encode("utf-8")
-    return out
+def _render_documents(documents: tuple[Document, ...], formats: tuple[str, ...], templates: loading.Templates,
+                      properties: docx_rendering.Properties) -> dict[str, dict[str, bytes]]:
+    """Every format of every document. Pandoc and Typst run in threads (pandoc as subprocesses,
+    Typst outside the GIL for much of its work) while this thread builds the DOCX files."""
+    out: dict[str, dict[str, bytes]] = {d.document_id: {} for d in documents}
+    with ThreadPoolExecutor(max_workers=EXPORT_THREADS) as pool:
+        pending = {}
+        for document in documents:
+            text = markdown.write(document)
+            residue = next((r for r in RESIDUE if r in text), None)
+            if residue:
+                raise RenderError(Diagnostic(document.document_id, None, "", f"template residue {residue!r} in the output",
+                                             "a clause printed template syntax; check its body"))
+            body = markdown.body(document)
+            if "pdf" in formats:
+                pending[(document.document_id, "pdf")] = pool.submit(_pdf, document, body, templates)
+            if "html" in formats:
+                pending[(document.document_id, "html")] = pool.submit(_html, document, body, templates)
+            if "md" in formats:
+                out[document.document_id]["md"] = text.encode("utf-8")
+        for document in documents:
+            if "docx" in formats:
+                data, name = templates.docx[document.document_id]
+                out[document.document_id]["docx"] = docx_rendering.build(document, data, name, properties)
+        for (document_id, fmt), future in pending.items():
+            out[document_id][fmt] = future.result()
+    return {doc: {fmt: by_fmt[fmt] for fmt in FORMATS if fmt in by_fmt} for doc, by_fmt in out.items()}
+
+
+def _metadata(document: Document) -> dict[str, str]:
+    return {"title": document.title, "subtitle": document.subtitle, "marking": document.marking,
+            "footer-left": document.footer, "author": document.client, "keywords": document.marking}
+
+
+def _pdf(document: Document, body: str, templates: loading.Templates) -> bytes:
+    typst_source = convert(body, "typst", _template_file(templates.typst), _metadata(document), document.document_id)
+    return compile_pdf(typst_source, document.document_id)
+
+
+def _html(document: Document, body: str, templates: loading.Templates) -> bytes:
+    return convert(body, "html5", _template_file(templates.html), _metadata(document),
+                   document.document_id).encode("utf-8")
 
 
 def _template_file(template: tuple[bytes, str]) -> Path:
