@@ -35,7 +35,8 @@ DEFAULT_EPOCH = 315532800  # 1980-01-01T00:00:00Z, the earliest date a zip file 
 RESIDUE = ("{{", "{%", "{#", "}}", "%}")
 # Threads for pandoc and Typst per profile; CLAUSEGEN_EXPORT_THREADS=1 gives the plain sequential
 # pipeline (the benchmark's baseline).
-EXPORT_THREADS = max(1, int(os.environ.get("CLAUSEGEN_EXPORT_THREADS", "4") or "4"))
+_threads = os.environ.get("CLAUSEGEN_EXPORT_THREADS", "")
+EXPORT_THREADS = int(_threads) if _threads.isdigit() and int(_threads) > 0 else 4
 
 
 @dataclass(frozen=True)
@@ -202,11 +203,28 @@ def _template_file(template: tuple[bytes, str]) -> Path:
 
 
 def _warnings(selection: Selection) -> list[str]:
+    """A pin to an older clause version: what the newer one changed, and how to see the text."""
     warnings = []
     for doc in selection.documents:
         for pick in doc.clauses:
             if pick.newer:
-                warnings.append(f"{doc.document_id}: {pick.clause.id} is pinned to {pick.clause.version}; "
-                                f"{pick.newer} is available (see `clausegen diff`)")
+                clause = pick.clause
+                changes = "".join(f"\n    {change}" for change in pick.newer_changes) or \
+                    "\n    (the newer version's changelog names no changes)"
+                warnings.append(f"{doc.document_id}: {clause.id} is pinned to {clause.version}; {pick.newer} is "
+                                f"available. What changed:{changes}\n    see the text: clausegen diff "
+                                f"{clause.id}@{clause.version} {clause.id}@{pick.newer}")
     return sorted(set(warnings))
+
+
+def export_report(document: Document, fmt: str, epoch: int = DEFAULT_EPOCH) -> bytes:
+    """A report (coverage, diff) in one format, through the same writers and default templates as
+    the contract documents."""
+    templates = loading.load_templates(None, [document.document_id])
+    if fmt in ("pdf", "html"):
+        pandoc_path()
+    created = datetime.fromtimestamp(epoch, tz=timezone.utc).isoformat()
+    properties = docx_rendering.Properties(created, {
+        "clausegen.library": f"{document.library_name} {document.library_version}"})
+    return _render_documents((document,), (fmt,), templates, properties)[document.document_id][fmt]
 
