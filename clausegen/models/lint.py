@@ -37,4 +37,4 @@ class LintTerms(Model):
     vague_terms: dict[Line, Line] | None = None  # term -> suggested fix
     obligation_verbs: list[Line] | None = None  # for R-SINGLE: verbs that start a second obligation
     verification_methods: list[Line] | None = None  # for R-VERIFY: word stems that name a method
-    duplicate_ratio: float | None = Field(default=None, ge=0.5, le=1.0)  # for R-DUPLICATE
+    duplicate_percent: int | None = Field(default=None, ge=50, le=100)  # for R-DUPLICATE

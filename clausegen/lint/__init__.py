@@ -1,0 +1,179 @@
+"""`clausegen lint`: SMART checks on requirements and hygiene checks on clauses.
+
+Lint reads the loaded library, catalogue and register (it does not need them to pass `validate`,
+so it can point at the same mistakes with a rule id and a fix) and returns findings. Requirement
+rules follow CFCS appendix 5: specific, measurable, one obligation, time-bound, verifiable.
+
+A finding can be silenced for one clause or requirement, with a recorded reason, by a
+`lint: {suppress: [{rule: R-VAGUE, subject: reasonable, reason: "..."}]}` key on that item.
+Everything here is a pure function of its inputs; cli.py prints.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Callable
+
+from clausegen.errors import Diagnostic, UsageError, display_path
+from clausegen.lint import clauses, requirements
+from clausegen.lint.findings import RULES, Finding, Item, Rule
+from clausegen.loading.strict_yaml import Located
+from clausegen.models.catalogue import Catalogue
+from clausegen.models.framework import Framework
+from clausegen.models.library import Library
+from clausegen.models.lint import LintTerms, Suppression
+
+
+@dataclass(frozen=True)
+class Report:
+    findings: tuple[Finding, ...]
+    suppressed: tuple[tuple[Finding, Suppression], ...]
+    requirements: int
+    clauses: int
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "warning")
+
+
+def lint(library: Library, catalogue: Catalogue, frameworks: list[Framework] | tuple[Framework, ...],
+         located: dict[str, Located], terms: LintTerms) -> Report:
+    """Every finding in the library and catalogue, with suppressions applied."""
+    def where_in(file: str) -> Callable[[tuple], int | None]:
+        loc = located.get(file)
+        return (lambda path: loc.line(path)) if loc else (lambda path: None)
+
+    items: list[Item] = []
+    found: list[Finding] = []
+    needed = clauses.generated_needs(library)
+    reqs = [(level, i, req) for level in catalogue.levels for i, req in enumerate(level.requirements)]
+    for _level, i, req in reqs:
+        item = Item(req.id, req.file, ("requirements", i), tuple(req.lint.suppress if req.lint else ()),
+                    where_in(req.file))
+        items.append(item)
+        found += requirements.check(req, item, terms)
+        found += clauses.check_requirement_templates(req, item, frameworks)
+    found += requirements.duplicates([(req, items[n]) for n, (_l, _i, req) in enumerate(reqs)], terms)
+    for clause in library.clauses:
+        item = Item(f"{clause.id}@{clause.version}", clause.file, (), tuple(clause.lint.suppress if clause.lint else ()),
+                    where_in(clause.file))
+        items.append(item)
+        found += clauses.check_clause(clause, item, frameworks, needed)
+    found += clauses.deprecated(library, {i.label: i for i in items})
+    found += clauses.undeclared_settings(library, catalogue, where_in)
+    shown, suppressed, used = _apply_suppressions(found, items)
+    shown += _suppression_findings(items, used)
+    ordered = sorted(dict.fromkeys(shown), key=lambda f: (f.file, f.line or 0))  # found order within a line
+    return Report(tuple(ordered), tuple(suppressed), len(reqs), len(library.clauses))
+
+
+def _apply_suppressions(found: list[Finding], items: list[Item]):
+    by_label = {i.label: i for i in items}
+    shown, suppressed, used = [], [], set()
+    for finding in found:
+        item = by_label.get(finding.item)
+        match = None
+        if item is not None and RULES[finding.rule_id].suppressible:
+            match = next((s for s in item.suppressions if s.rule == finding.rule_id and s.reason.strip()
+                          and (s.subject is None or s.subject.lower() == finding.subject.lower())), None)
+        if match is None:
+            shown.append(finding)
+        else:
+            suppressed.append((finding, match))
+            used.add((finding.item, id(match)))
+    return shown, suppressed, used
+
+
+def _suppression_findings(items: list[Item], used: set) -> list[Finding]:
+    out = []
+    for item in items:
+        for k, s in enumerate(item.suppressions):
+            line = item.line("lint", "suppress", k)
+            rule = RULES.get(s.rule)
+            if rule is None:
+                out.append(Finding(item.file, line, "L-SUPPRESS", f"suppression of unknown rule {s.rule}",
+                                   "rules: " + ", ".join(r for r, v in RULES.items() if v.suppressible),
+                                   item.label, s.rule))
+            elif not rule.suppressible:
+                fix = ("fix the suppression itself" if s.rule.startswith("L-") else
+                       "fix the finding; `clausegen validate` refuses it as well")
+                out.append(Finding(item.file, line, "L-SUPPRESS", f"{s.rule} cannot be suppressed", fix,
+                                   item.label, s.rule))
+            elif not s.reason.strip():
+                out.append(Finding(item.file, line, "L-SUPPRESS", f"suppression of {s.rule} has no reason",
+                                   f"add reason: \"why {s.rule} does not apply here\", so a reviewer can judge it",
+                                   item.label, s.rule))
+            elif (item.label, id(s)) not in used:
+                what = f"{s.rule} about {s.subject!r}" if s.subject else s.rule
+                out.append(Finding(item.file, line, "L-UNUSED", f"suppression of {what} silences nothing",
+                                   "remove it: the finding it was for is gone", item.label, s.rule))
+    return out
+
+
+def scope(paths: list[Path], roots: list[Path]) -> list[str]:
+    """The display paths to keep findings for; each PATH must exist inside the library or catalogues."""
+    out = []
+    for path in paths:
+        if not path.exists():
+            raise UsageError(Diagnostic(display_path(path), None, "", "no such file or folder"))
+        inside = [root for root in roots if path.resolve() == root.resolve() or root.resolve() in path.resolve().parents]
+        if not inside:
+            raise UsageError(Diagnostic(display_path(path), None, "",
+                                        "is not in the clause library or the catalogues ("
+                                        + ", ".join(display_path(r) for r in roots) + ")",
+                                        "to lint another library, pass --library DIR --catalogue DIR"))
+        out.append(display_path(path))
+    return out
+
+
+def within(report: Report, prefixes: list[str]) -> Report:
+    """Only the findings in the given files or folders (display paths)."""
+    if not prefixes:
+        return report
+
+    def inside(file: str) -> bool:
+        return any(file == p or file.startswith(p.rstrip("/") + "/") for p in prefixes)
+
+    return Report(tuple(f for f in report.findings if inside(f.file)),
+                  tuple(s for s in report.suppressed if inside(s[0].file)), report.requirements, report.clauses)
+
+
+SUPPRESS_HINT = ("to accept a finding for one clause or requirement, add to it:\n"
+                 "    lint: {suppress: [{rule: R-VAGUE, subject: reasonable, reason: \"why it is right here\"}]}")
+
+
+def format_text(report: Report) -> str:
+    lines = [f.format() for f in report.findings]
+    summary = (f"{report.errors} error(s), {report.warnings} warning(s) in {report.requirements} requirements "
+               f"and {report.clauses} clause versions")
+    if report.suppressed:
+        summary += f"; {len(report.suppressed)} suppressed with a reason"
+    if report.findings:
+        lines += ["", summary, SUPPRESS_HINT]
+    else:
+        lines.append("clean: " + summary)
+    return "\n".join(lines) + "\n"
+
+
+def format_json(report: Report) -> str:
+    def one(f: Finding) -> dict:
+        return {**asdict(f), "severity": f.severity}
+
+    data = {
+        "findings": [one(f) for f in report.findings],
+        "suppressed": [{**one(f), "reason": s.reason} for f, s in report.suppressed],
+        "summary": {"errors": report.errors, "warnings": report.warnings, "suppressed": len(report.suppressed),
+                    "requirements": report.requirements, "clauses": report.clauses},
+        "rules": {rule_id: {"severity": r.severity, "title": r.title, "suppressible": r.suppressible}
+                  for rule_id, r in RULES.items()},
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+__all__ = ["RULES", "Finding", "Item", "Report", "Rule", "format_json", "format_text", "lint", "scope", "within"]

@@ -1,0 +1,71 @@
+"""What lint reports: the rules, one finding, and the item (clause version or requirement) it is about."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from clausegen.models.lint import Suppression
+
+
+@dataclass(frozen=True)
+class Rule:
+    severity: str  # error | warning
+    title: str
+    suppressible: bool = True
+
+
+RULES: dict[str, Rule] = {
+    "R-VAGUE": Rule("error", "vague term (regularly, adequate, promptly ...) in a requirement"),
+    "R-SUBJECT": Rule("error", "requirement does not start with \"The supplier must\""),
+    "R-MEASURE": Rule("error", "requirement has no number, threshold or yes/no test"),
+    "R-TIME": Rule("error", "requirement has no deadline, time bound or frequency"),
+    "R-SINGLE": Rule("warning", "requirement chains more than one obligation (\"and notify ...\")"),
+    "R-VERIFY": Rule("error", "verification names no method (inspection, test, review, comparison ...)"),
+    "R-DUPLICATE": Rule("warning", "requirement nearly repeats another one"),
+    "C-DEFAULT": Rule("error", "`|default` or `is defined` hides a missing value", suppressible=False),
+    "C-PARAM-UNUSED": Rule("warning", "parameter declared but not used in the text"),
+    "C-PARAM-UNDECLARED": Rule("error", "parameter used or set but declared nowhere", suppressible=False),
+    "C-RAW": Rule("error", "raw HTML, OpenXML or LaTeX in a clause or requirement"),
+    "C-SOURCES": Rule("error", "source citation that the register (frameworks/) does not list"),
+    "C-DEPRECATED": Rule("error", "deprecated clause version that no newer active version replaces"),
+    "C-SYNTAX": Rule("error", "template does not parse, so the template rules could not run", suppressible=False),
+    "L-SUPPRESS": Rule("error", "suppression without a reason, or of an unknown or unsuppressible rule",
+                       suppressible=False),
+    "L-UNUSED": Rule("warning", "suppression that silences nothing", suppressible=False),
+}
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    file: str
+    line: int | None
+    rule_id: str
+    message: str
+    fix: str
+    item: str = ""  # requirement id or clause id@version the finding is about
+    subject: str = ""  # the word, parameter or item the finding names; suppressions may match it
+
+    @property
+    def severity(self) -> str:
+        return RULES[self.rule_id].severity
+
+    def format(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        owner = f"{self.item}: " if self.item else ""
+        text = f"{where}: {self.severity} {self.rule_id}: {owner}{self.message}"
+        return f"{text}\n    fix: {self.fix}" if self.fix else text
+
+
+@dataclass(frozen=True)
+class Item:
+    """A clause version or a requirement, as the rules see it."""
+
+    label: str  # SR-GOV-01 | termination.asset-return@1.1.0
+    file: str
+    base: tuple  # path of the item inside its YAML (() for a clause's front matter)
+    suppressions: tuple[Suppression, ...]
+    where: Callable[[tuple], int | None]
+
+    def line(self, *path: str | int) -> int | None:
+        return self.where(self.base + tuple(path))
