@@ -10,6 +10,7 @@ import calendar
 import datetime as dt
 from typing import Any
 
+from clausegen.errors import Diagnostic, InputError
 from clausegen.models.document import Document, Part, Section, Table
 from clausegen.rendering.markdown import render_template
 from clausegen.selection import DocumentSelection, RequirementPick, Selection
@@ -59,6 +60,12 @@ def _document(doc: DocumentSelection, selection: Selection, project: Project, ct
             parts.append(Part(f"{number}.{len(parts) + 1}", title, note=note, table=table))
         if parts:
             sections.append(Section(number, spec.title, tuple(parts)))
+    if not sections:  # never an empty contract document
+        left_out = "; ".join(f"{o.clause_id}@{o.version}: {o.reason}" for o in doc.omitted) or "no clause is written for it"
+        raise InputError(Diagnostic(f"{project.library.root}/library.yaml", None, f"documents.{doc.document_id}",
+                                    f"nothing in the library applies to {doc.document_id} for profile {profile.id}; "
+                                    f"left out: {left_out}", "add a clause whose condition holds, or give the "
+                                    "document a `when` so that it is not built for such a profile"))
     return Document(
         document_id=doc.document_id,
         title=doc.spec.title,

@@ -25,13 +25,14 @@ class Outcome:
     files: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    exit_code: int = 0  # of the error, when failed: 1 input or template, 3 export
 
 
 def build_one(path: Path, project: Project, options: BuildOptions, force: bool) -> Outcome:
     try:
         result = build(path, project, options, force)
     except ClausegenError as e:
-        return Outcome(path, "failed", diagnostics=e.diagnostics)
+        return Outcome(path, "failed", diagnostics=e.diagnostics, exit_code=e.exit_code)
     return Outcome(path, result.status, result.profile_id, result.folder, result.files, result.warnings)
 
 

@@ -50,6 +50,66 @@ it came from, and for each document every clause and requirement selected or lef
 condition that decided it.
 """
 
+EPILOG_LINT = """\
+Checks every requirement against CFCS appendix 5 (specific, measurable, one obligation,
+time-bound, verifiable) and every clause for hidden defaults, parameters, raw markup, citations
+and deprecations. Each finding is `file:line: severity RULE: item: message` and a `fix:` line.
+It reads the library as loaded, so it also points at what `clausegen validate` refuses.
+
+rules:
+{rules}
+
+To accept a finding for one clause or requirement, record why on that item:
+  lint: {{suppress: [{{rule: R-VAGUE, subject: reasonable, reason: "a defined legal standard here"}}]}}
+`subject` (optional) limits it to the word, parameter or requirement the finding names. A
+suppression without a reason is an error; one that silences nothing is a warning.
+
+The vague terms, the obligation verbs and the verification words are data: copy
+{terms}
+and pass your copy with --terms FILE; each list in it replaces the shipped one.
+
+examples:
+  clausegen lint                          # the whole library and catalogues
+  clausegen lint catalogues/internal.yaml # only findings in one file
+  clausegen lint --format json > lint.json
+
+Exit status: 1 if there is an error finding, else 0 (warnings do not fail).
+"""
+
+EPILOG_COVERAGE = """\
+Without a profile: every source item in the register (frameworks/) against the clauses (the
+version a profile gets by default) and requirements (every level) that cite it, then the items
+nothing covers. With a profile: the items its documents cover, and for each item not covered why:
+the condition that was false, the requirement that tailoring excluded, the level it belongs to.
+
+examples:
+  clausegen coverage                                  # the library's traceability matrix
+  clausegen coverage profiles/x.yaml                  # one contract
+  clausegen coverage profiles/x.yaml --format docx --out coverage.docx   # attach to an approval
+
+Formats: table (the terminal), md, html, docx (a report with the house template), json.
+"""
+
+EPILOG_DIFF = """\
+OLD and NEW are two of the same kind:
+  two clause versions      termination.asset-return@1.0.0 termination.asset-return@1.1.0
+  two libraries            old-clauses/ clauses/   (a clause library, or a project folder)
+  two git revisions        v1.0.0 HEAD             (the --library, --catalogue, --frameworks folders)
+  two build manifests      old/manifest.json output/x/manifest.json
+
+Clause texts are compared word by word: in the terminal deletions are red and struck through,
+insertions green and underlined ([-old-]{{+new+}} without colour); in Markdown they are <del> and
+<ins>; in DOCX they are Word tracked changes by "clausegen", dated SOURCE_DATE_EPOCH (default
+1980-01-01), which a lawyer can accept or reject one by one. Manifests show what changed in a
+regenerated contract: documents, clauses added, removed or at another version (with the text
+change when the library holds both versions), requirements and parameter values.
+
+examples:
+  clausegen diff termination.asset-return@1.0.0 termination.asset-return@1.1.0
+  clausegen diff HEAD~1 HEAD --format md > library-changes.md
+  clausegen diff old/manifest.json output/x/manifest.json --format docx --out changes.docx
+"""
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -94,6 +154,37 @@ def _parser() -> argparse.ArgumentParser:
                        description="Explain the selection for one profile.", epilog=EPILOG_EXPLAIN,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     e.add_argument("profile", type=Path, metavar="PROFILE")
+
+    from clausegen.lint import RULES
+    from clausegen.loading.lint_terms import SHIPPED_TERMS
+
+    rules = "\n".join(f"  {rule_id:<19} {r.severity:<8} {r.title}" for rule_id, r in RULES.items())
+    li = sub.add_parser("lint", parents=[inputs], help="check requirements (SMART) and clauses; findings with fixes",
+                        description="Lint the clause library and the requirement catalogues.",
+                        epilog=EPILOG_LINT.format(rules=rules, terms=f"  {SHIPPED_TERMS}"),
+                        formatter_class=argparse.RawDescriptionHelpFormatter)
+    li.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                    help="only findings in these files or folders (default: all of the library and catalogues)")
+    li.add_argument("--format", choices=("text", "json"), default="text", help="output (default: text)")
+    li.add_argument("--terms", type=Path, default=None, metavar="FILE", help="your word lists (see below)")
+
+    c = sub.add_parser("coverage", parents=[inputs], help="which source items the library or a profile covers",
+                       description="Source coverage: register items against clauses and requirements.",
+                       epilog=EPILOG_COVERAGE, formatter_class=argparse.RawDescriptionHelpFormatter)
+    c.add_argument("profile", type=Path, nargs="?", metavar="PROFILE", help="a risk profile (default: the library)")
+    c.add_argument("--format", choices=("table", "md", "html", "docx", "json"), default="table",
+                   help="output (default: table)")
+    c.add_argument("--out", type=Path, default=None, metavar="FILE", help="write to FILE (needed for docx)")
+
+    d = sub.add_parser("diff", parents=[inputs], help="what changed between clause versions, libraries or builds",
+                       description="Compare two clause versions, libraries, git revisions or manifests.",
+                       epilog=EPILOG_DIFF, formatter_class=argparse.RawDescriptionHelpFormatter)
+    d.add_argument("old", metavar="OLD")
+    d.add_argument("new", metavar="NEW")
+    d.add_argument("--format", choices=("text", "md", "docx", "json"), default="text", help="output (default: text)")
+    d.add_argument("--out", type=Path, default=None, metavar="FILE", help="write to FILE (needed for docx)")
+    d.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                   help="colour the text output (default: auto, when writing to a terminal and NO_COLOR is unset)")
     return parser
 
 
@@ -141,7 +232,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     counts = {status: sum(1 for o in outcomes if o.status == status) for status in ("built", "unchanged", "failed")}
     if len(outcomes) > 1:
         print(f"{counts['built']} built, {counts['unchanged']} unchanged, {counts['failed']} failed")
-    return 1 if counts["failed"] or duplicates else 0
+    failed = max((o.exit_code for o in outcomes if o.status == "failed"), default=0)  # 3 if an export failed
+    return failed or (1 if duplicates else 0)
 
 
 def _print_outcome(outcome, console: Console | None) -> None:
@@ -186,6 +278,73 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_lint(args: argparse.Namespace) -> int:
+    from clausegen import lint
+    from clausegen.loading.lint_terms import load_lint_terms
+    from clausegen.pipeline import load_sources
+
+    terms = load_lint_terms(args.terms)
+    sources = load_sources(_inputs(args))
+    scope = lint.scope(args.paths, [args.library, args.catalogue])
+    report = lint.within(lint.lint(sources.library, sources.catalogue, sources.frameworks, sources.located, terms),
+                         scope)
+    print(lint.format_json(report) if args.format == "json" else lint.format_text(report), end="")
+    return 1 if report.errors else 0
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    from clausegen import coverage, loading
+    from clausegen.selection import select
+
+    _needs_out(args)
+    project = load_project(_inputs(args))
+    if args.profile is None:
+        result = coverage.library_coverage(project)
+    else:
+        loaded = loading.load_profile(args.profile)
+        result = coverage.profile_coverage(select(loaded.profile, project, loaded.located), project)
+    _emit(coverage.output(result, args.format, source_date_epoch(dict(os.environ))), args.out)
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from clausegen import diff, loading
+    from clausegen.loading.diff_inputs import load_pair
+
+    _needs_out(args)
+    report = diff.compare(load_pair(args.old, args.new, args.library, args.catalogue, args.frameworks))
+    if args.format == "docx":
+        template = loading.load_templates(None, ["diff-report"]).docx["diff-report"]
+        data = diff.format_docx(report, template, source_date_epoch(dict(os.environ)))
+    elif args.format == "md":
+        data = diff.format_markdown(report).encode("utf-8")
+    elif args.format == "json":
+        data = diff.format_json(report).encode("utf-8")
+    else:
+        color = args.color == "always" or (args.color == "auto" and args.out is None and sys.stdout.isatty()
+                                           and not os.environ.get("NO_COLOR"))
+        data = diff.format_text(report, color).encode("utf-8")
+    _emit(data, args.out)
+    return 0
+
+
+def _needs_out(args: argparse.Namespace) -> None:
+    if args.format == "docx" and args.out is None:
+        raise UsageError(Diagnostic("--out", None, "", "a DOCX report needs a file to go to",
+                                    f"add --out report.docx (clausegen {args.command} ... --format docx --out FILE)"))
+
+
+def _emit(data: bytes, out: Path | None) -> None:
+    """A report to stdout, or atomically to a file."""
+    if out is None:
+        sys.stdout.write(data.decode("utf-8"))
+        return
+    from clausegen.export.writing import write_atomic
+
+    write_atomic(out, data)
+    print(f"wrote {display_path(out)}")
+
+
 def _report(error: ClausegenError) -> None:
     for diagnostic in error.diagnostics:
         print(diagnostic.format(), file=sys.stderr)
@@ -197,7 +356,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    commands = {"build": cmd_build, "validate": cmd_validate, "explain": cmd_explain}
+    commands = {"build": cmd_build, "validate": cmd_validate, "explain": cmd_explain, "lint": cmd_lint,
+                "coverage": cmd_coverage, "diff": cmd_diff}
     try:
         return commands[args.command](args)
     except ClausegenError as e:

@@ -17,8 +17,8 @@ from clausegen.assembly import assemble
 from clausegen.errors import Diagnostic, InputError, RenderError
 from clausegen.export import manifest as manifests
 from clausegen.export.pandoc import convert, pandoc_path
-from clausegen.export.pdf import compile_pdf
-from clausegen.export.writing import write_all, write_atomic
+from clausegen.export.pdf import compile_pdf, unsupported_values
+from clausegen.export.writing import write_all
 from clausegen.loading.strict_yaml import Located
 from clausegen.models.catalogue import Catalogue
 from clausegen.models.document import Document
@@ -99,7 +99,7 @@ def source_date_epoch(environ: dict[str, str]) -> int:
     raw = environ.get("SOURCE_DATE_EPOCH")
     if raw is None or raw == "":
         return DEFAULT_EPOCH
-    if not raw.isdigit() or not (DEFAULT_EPOCH <= int(raw) <= 253402300799):
+    if not (raw.isascii() and raw.isdigit()) or not (DEFAULT_EPOCH <= int(raw) <= 253402300799):
         raise InputError(Diagnostic("SOURCE_DATE_EPOCH", None, "",
                                     f"{raw!r} is not a whole number of seconds between 315532800 (1980) and 9999",
                                     "unset it, or set it to e.g. $(git log -1 --format=%ct)"))
@@ -119,6 +119,8 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
 
     Raises before anything is written."""
     loaded = loading.load_profile(profile_path)
+    if "pdf" in options.formats and (unshowable := unsupported_values(loaded.located)):
+        raise InputError(unshowable)
     selection = select(loaded.profile, project, loaded.located, list(options.documents) if options.documents else None)
     templates = loading.load_templates(options.templates, [d.document_id for d in selection.documents])
     base = manifests.inputs(selection, project, loaded.sha256)
@@ -148,8 +150,7 @@ def build(profile_path: Path, project: Project, options: BuildOptions, force: bo
     if files is None:
         return result
     manifest = files.pop("manifest.json")
-    write_all(result.folder, files)
-    write_atomic(result.folder / "manifest.json", manifest)
+    write_all(result.folder, {**files, "manifest.json": manifest})  # all written, then renamed; manifest last
     return result
 
 
@@ -204,17 +205,20 @@ def _template_file(template: tuple[bytes, str]) -> Path:
 
 def _warnings(selection: Selection) -> list[str]:
     """A pin to an older clause version: what the newer one changed, and how to see the text."""
-    warnings = []
+    pinned: dict[str, tuple] = {}  # clause id -> (pick, documents)
     for doc in selection.documents:
         for pick in doc.clauses:
             if pick.newer:
-                clause = pick.clause
-                changes = "".join(f"\n    {change}" for change in pick.newer_changes) or \
-                    "\n    (the newer version's changelog names no changes)"
-                warnings.append(f"{doc.document_id}: {clause.id} is pinned to {clause.version}; {pick.newer} is "
-                                f"available. What changed:{changes}\n    see the text: clausegen diff "
-                                f"{clause.id}@{clause.version} {clause.id}@{pick.newer}")
-    return sorted(set(warnings))
+                pinned.setdefault(pick.clause.id, (pick, []))[1].append(doc.document_id)
+    warnings = []
+    for clause_id, (pick, documents) in sorted(pinned.items()):
+        version = pick.clause.version
+        changes = "".join(f"\n    {change}" for change in pick.newer_changes) or \
+            "\n    (the newer version's changelog names no changes)"
+        warnings.append(f"{', '.join(documents)}: {clause_id} is pinned to {version}; {pick.newer} is available. "
+                        f"What changed:{changes}\n    see the text: clausegen diff {clause_id}@{version} "
+                        f"{clause_id}@{pick.newer}")
+    return warnings
 
 
 def export_report(document: Document, fmt: str, epoch: int = DEFAULT_EPOCH) -> bytes:

@@ -29,6 +29,7 @@ class ClausePick:
     reason: str  # the condition that held
     pinned: bool
     newer: str | None  # a newer active version, when the pick is pinned to an older one
+    newer_changes: tuple[str, ...] = ()  # "1.1.0: <change>" for each changelog entry after the pinned version
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ def select(profile: Profile, project: Project, located: Located, documents: list
         ok, why = cond.trace(project.clause_conditions[(clause.id, clause.version)], facts.values, project.fields)
         for doc_id in clause.documents:
             if ok:
-                picks_by_doc[doc_id].append(ClausePick(clause, why, pinned, newer))
+                picks_by_doc[doc_id].append(ClausePick(clause, why, pinned, newer, _changes_since(library, clause, newer)))
             else:
                 omitted_by_doc[doc_id].append(ClauseOmission(clause.id, clause.version, why))
 
@@ -123,6 +124,15 @@ def select(profile: Profile, project: Project, located: Located, documents: list
         selected_docs.append(DocumentSelection(doc_id, spec, why, tuple(picks), tuple(omitted_by_doc[doc_id])))
     return Selection(profile, facts, tuple(selected_docs), tuple(skipped), tuple(requirements), tuple(omitted_reqs),
                      parameters)
+
+
+def _changes_since(library, clause: Clause, newer: str | None) -> tuple[str, ...]:
+    """What the newer version's changelog says changed after `clause`'s version."""
+    if newer is None:
+        return ()
+    latest = next(c for c in library.versions(clause.id) if c.version == newer)
+    return tuple(f"{entry.version}: {change}" for entry in sorted(latest.changelog, key=lambda e: Version(e.version))
+                 if Version(clause.version) < Version(entry.version) <= Version(newer) for change in entry.changes)
 
 
 def _documents_of(library, clause_id: str) -> set[str]:

@@ -245,8 +245,21 @@ def _check_template(source: str, kind: str, params: set[str], file: str, first_l
     except TemplateSyntaxError as e:
         out.add(file, first_line + (e.lineno or 1) - 1, field_name, f"template syntax: {e.message}")
         return
-    for lineno, message in forbidden_constructs(ast):
-        out.add(file, first_line + lineno - 1, field_name, message, "declare a parameter with a default instead")
+    except (RecursionError, ValueError) as e:  # nesting deeper than the parser can follow; a huge number
+        out.add(file, first_line, field_name, f"template cannot be read: {e}")
+        return
+    forbidden = forbidden_constructs(ast)
+    for lineno, message in forbidden:
+        out.add(file, first_line + lineno - 1, field_name, message,
+                "declare a parameter with a default instead" if "missing value" in message or "other files" in message
+                else "see 'What a clause body may use' in docs/format.md")
+    if forbidden:
+        return  # the checks below compile the template, which refuses these constructs
+    try:
+        env.compile(source)
+    except (TemplateSyntaxError, SyntaxError, RecursionError) as e:
+        out.add(file, first_line, field_name, f"template too deeply nested: {getattr(e, 'message', None) or e}")
+        return
     allowed = params | set(TEMPLATE_FIELDS) | DERIVED_NAMES | TEMPLATE_GLOBALS
     for name in sorted(meta.find_undeclared_variables(ast) - allowed):
         line = next((n.lineno for n in ast.find_all(nodes.Name) if n.name == name), 1)
@@ -279,12 +292,13 @@ def _attribute_problems(ast: nodes.Template) -> list[tuple[int, str]]:
 
 
 _MD = MarkdownIt("commonmark").enable("table")
+_MD.validateLink = lambda url: True  # see every link, also file: and data: ones markdown-it would leave as text
 
 
 def _check_markdown(body: str, file: str, first_line: int, out: Collector) -> None:
     """Clause bodies are plain contract prose: no headings, raw HTML/OpenXML, images or file links."""
-    for token in _walk_tokens(_MD.parse(body)):
-        line = first_line + token.map[0] if token.map else first_line
+    for token, offset in _walk_tokens(_MD.parse(body)):
+        line = first_line + offset
         if token.type == "heading_open":
             out.add(file, line, "body", "headings are not allowed in a clause body",
                     "clauses get their numbered heading from the title; split long clauses")
@@ -303,11 +317,18 @@ def _check_markdown(body: str, file: str, first_line: int, out: Collector) -> No
             out.add(file, line, "body", "raw output attribute `{=format}` is not allowed")
 
 
-def _walk_tokens(tokens):
+def _walk_tokens(tokens, parent_line: int = 0):
+    """Every token with its line in the body; inline tokens have no map of their own, so they count
+    the line breaks from the start of their block."""
+    line = parent_line
     for token in tokens:
-        yield token
+        if token.map:
+            line = token.map[0]
+        yield token, line
         if token.children:
-            yield from _walk_tokens(token.children)
+            yield from _walk_tokens(token.children, line)
+        if token.type in ("softbreak", "hardbreak"):
+            line += 1
 
 
 def _dotted(path: tuple) -> str:

@@ -16,6 +16,7 @@ PANDOC_VERSION = "3.9"
 TIMEOUT_SECONDS = 60
 READER = "commonmark+pipe_tables"
 FILTER = Path(__file__).with_name("contain.lua")
+TABLES = Path(__file__).with_name("tables.lua")
 
 
 @lru_cache(maxsize=1)
@@ -43,7 +44,8 @@ def pandoc_path() -> str:
 def convert(markdown: str, to: str, template: Path, metadata: dict[str, str], label: str) -> str:
     """Markdown (our own output) to `to` with a template. Sandboxed, no raw passthrough, time-limited."""
     args = [pandoc_path(), "--from", READER, "--to", to, "--sandbox", "--fail-if-warnings",
-            "--lua-filter", str(FILTER), "--shift-heading-level-by=-1", "--standalone", "--template", str(template),
+            "--lua-filter", str(FILTER), "--lua-filter", str(TABLES), "--shift-heading-level-by=-1", "--standalone",
+            "--template", str(template),
             "--wrap=preserve"]
     for key, value in metadata.items():
         args += ["--metadata", f"{key}={value}"]  # metadata is escaped by the writer; -V is not

@@ -13,28 +13,49 @@ TEMP_PREFIX = ".clausegen-"
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=".tmp", dir=path.parent)
+    write_all(path.parent, {path.name: data})
+
+
+def write_all(folder: Path, files: dict[str, bytes]) -> None:
+    """Write every file of one profile, in order (the caller puts the manifest last).
+
+    Two phases: every file is first written to a temporary name beside its target and flushed to
+    disk; only when all are written are they renamed into place. A full disk or a refused write
+    therefore leaves every earlier file untouched, and the temporary files are removed."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise ExportError(Diagnostic(display_path(folder), None, "", f"cannot create the folder: {e.strerror or e}")) from e
+    remove_stale_temps(folder)
+    temps: list[tuple[str, Path]] = []
+    current = ""
+    try:
+        for current, data in files.items():
+            temps.append((current, _write_temp(folder, data)))
+        for current, tmp in temps:
+            os.replace(tmp, folder / current)
+    except OSError as e:
+        for _, tmp in temps:
+            try:
+                tmp.unlink()
+            except FileNotFoundError:
+                pass
+        raise ExportError(Diagnostic(display_path(folder / current), None, "", f"cannot write: {e.strerror or e}",
+                                     "files written before this build were left as they were")) from e
+
+
+def _write_temp(folder: Path, data: bytes) -> Path:
+    fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError as e:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise ExportError(Diagnostic(display_path(path), None, "", f"cannot write: {e.strerror or e}")) from e
-
-
-def write_all(folder: Path, files: dict[str, bytes]) -> None:
-    """Write every file of one profile; the caller puts the manifest last."""
-    remove_stale_temps(folder)
-    for name, data in files.items():
-        write_atomic(folder / name, data)
+    except OSError:
+        os.unlink(tmp)
+        raise
+    return Path(tmp)
 
 
 def remove_stale_temps(folder: Path) -> None:

@@ -10,10 +10,11 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from clausegen.errors import Diagnostic, InputError, display_path
-from clausegen.loading import model_errors, strict_yaml
+from clausegen.loading import docx_template, model_errors, strict_yaml
 from clausegen.models.catalogue import Catalogue, CatalogueFile, LevelFile
 from clausegen.models.framework import Framework
 from clausegen.models.library import Clause, Library, LibraryFile
@@ -95,7 +96,14 @@ def load_templates(folder: Path | None, document_ids: list[str]) -> Templates:
         raise InputError(Diagnostic(display_path(folders[0]), None, "", f"no template {names[-1]}"))
 
     docx = {doc_id: first(f"{doc_id}.docx", "base.docx") for doc_id in document_ids}
+    for data, name in dict.fromkeys(docx.values()):
+        _check_docx(data, name)  # before docxtpl or python-docx ever open it
     return Templates(docx, first("document.typ"), first("document.html"))
+
+
+@lru_cache(maxsize=16)
+def _check_docx(data: bytes, name: str) -> None:
+    docx_template.check(data, name)
 
 
 def load_library(root: Path) -> tuple[Library | None, list[Diagnostic], dict[str, strict_yaml.Located]]:

@@ -196,7 +196,7 @@ def _scalar(node: ScalarNode) -> Any:
         return None
     if value in ("true", "false"):
         return value == "true"
-    if _INT.fullmatch(value):
+    if _INT.fullmatch(value) and len(value) <= 19:  # longer digit strings stay text (and fail as a number)
         return int(value)
     return value
 

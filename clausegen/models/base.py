@@ -39,6 +39,15 @@ def no_template_syntax(value: str) -> str:
     return value
 
 
+def no_edge_whitespace(value: str) -> str:
+    """A value is printed mid-sentence or at the start of a line; a space or line break at its start
+    or end would be lost or turn into a line break, depending on the format."""
+    if value != value.strip():
+        raise ValueError("starts or ends with a space or line break; remove it (for a block of text, write |- "
+                         "instead of |)")
+    return value
+
+
 def _single_line(value: str) -> str:
     if "\n" in value:
         raise ValueError("must be a single line")
@@ -51,7 +60,9 @@ Text = Annotated[str, AfterValidator(_clean_text)]
 Line = Annotated[str, AfterValidator(_clean_text), AfterValidator(_single_line)]
 """Non-empty single-line text: names, titles."""
 
-ValueText = Annotated[str, AfterValidator(_clean_text), AfterValidator(no_template_syntax)]
+ValueText = Annotated[str, AfterValidator(_clean_text), AfterValidator(no_edge_whitespace),
+                     AfterValidator(no_template_syntax)]
 """Text from a profile: shown in documents verbatim."""
 
-ValueLine = Annotated[str, AfterValidator(_clean_text), AfterValidator(_single_line), AfterValidator(no_template_syntax)]
+ValueLine = Annotated[str, AfterValidator(_clean_text), AfterValidator(_single_line), AfterValidator(no_edge_whitespace),
+                     AfterValidator(no_template_syntax)]

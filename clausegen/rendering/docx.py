@@ -11,7 +11,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Callable
 
 import docx.oxml.ns
 import docxcompose.utils  # noqa: F401  (imported by docxtpl's subdocuments; see below)
@@ -30,7 +30,7 @@ from markdown_it import MarkdownIt
 
 from clausegen.errors import Diagnostic, InputError, RenderError
 from clausegen.models.document import Document, Table
-from clausegen.rendering.environment import environment
+from clausegen.rendering.environment import TEMPLATE_FAULTS, environment
 
 # docxcompose rebinds python-docx's "cp" prefix to the custom-properties namespace on import,
 # which makes python-docx write core properties (keywords, revision...) into the wrong namespace.
@@ -55,7 +55,10 @@ REQUIRED_STYLES = ("Title", "Subtitle", "Heading 1", "Heading 2", "Body Text", "
                    "List Number", "List Number 2", "Note", "Table Text", "Table Heading", "Clause Table")
 
 
-def build(document: Document, template_bytes: bytes, template_name: str, properties: Properties) -> bytes:
+def build(document: Document, template_bytes: bytes, template_name: str, properties: Properties,
+          write_body: Callable[[Any], None] | None = None) -> bytes:
+    """The DOCX of `document`. `write_body`, if given, writes the body instead of the document's
+    sections; it gets the body writer (headings, tables, `.body` for raw paragraphs)."""
     tpl = DocxTemplate(io.BytesIO(template_bytes))
     tpl.render_init()
     names = {style.name for style in tpl.docx.styles}
@@ -64,7 +67,11 @@ def build(document: Document, template_bytes: bytes, template_name: str, propert
         raise InputError(Diagnostic(template_name, None, "styles", f"the Word template lacks the styles {', '.join(missing)}",
                                     "copy them from the shipped base.docx (see docs/templates.md)"))
     body = tpl.new_subdoc()
-    _Writer(tpl, body).document(document)
+    writer = _Writer(tpl, body)
+    if write_body is None:
+        writer.document(document)
+    else:
+        write_body(writer)
     context = {
         "document": {"id": document.document_id, "title": document.title, "subtitle": document.subtitle},
         "marking": document.marking,
@@ -75,12 +82,14 @@ def build(document: Document, template_bytes: bytes, template_name: str, propert
         "body": body,
     }
     try:
-        tpl.render(context, jinja_env=environment("docx"), autoescape=True)
+        tpl.render(context, jinja_env=environment("docx"), autoescape=True)  # each part in its own budget
+    except TEMPLATE_FAULTS as e:
+        raise RenderError(Diagnostic(template_name, None, _part_name(tpl), f"Word template: {type(e).__name__}: {e}")) from e
     except SecurityError as e:
-        raise RenderError(Diagnostic(template_name, None, "", f"unsafe template construct: {e}")) from e
+        raise RenderError(Diagnostic(template_name, None, _part_name(tpl), f"unsafe template construct: {e}")) from e
     except TemplateError as e:
         near = " ".join(t.strip() for t in getattr(e, "docx_context", []) if t.strip())[:120]
-        raise RenderError(Diagnostic(template_name, None, "", f"Word template: {e}",
+        raise RenderError(Diagnostic(template_name, None, _part_name(tpl), f"Word template: {e}",
                                      f"near: {near}" if near else "check the Jinja tags in the template")) from e
     docx = tpl.docx  # not get_docx(): after render that reloads the unrendered template
     core = docx.core_properties
@@ -98,6 +107,12 @@ def build(document: Document, template_bytes: bytes, template_name: str, propert
     buffer = io.BytesIO()
     docx.save(buffer)
     return normalise_zip(buffer.getvalue())
+
+
+def _part_name(tpl: DocxTemplate) -> str:
+    """The part docxtpl was rendering when it failed, e.g. word/header1.xml (core properties: docProps/core.xml)."""
+    part = getattr(tpl, "current_rendering_part", None)
+    return str(part.partname).lstrip("/") if part is not None else "docProps/core.xml"
 
 
 def _set_custom_properties(document: Any, values: dict[str, str]) -> None:

@@ -10,7 +10,9 @@ from jinja2.sandbox import SecurityError
 
 from clausegen.errors import Diagnostic, RenderError
 from clausegen.models.document import Document, Table
-from clausegen.rendering.environment import escape_markdown, environment, render_limited
+from clausegen.rendering.environment import UnsafeTemplateError, escape_markdown, environment, render_limited
+
+RESIDUE = ("{{", "{%", "{#", "}}", "%}", "#}")
 
 
 @lru_cache(maxsize=4096)
@@ -21,15 +23,25 @@ def _compile(kind: str, source: str) -> Template:
 def render_template(kind: str, source: str, context: dict[str, Any], file: str, first_line: int, owner: str) -> str:
     """Render one clause body (`markdown`) or requirement text (`text`). Raises RenderError located."""
     try:
-        return render_limited(_compile(kind, source), context)
+        text = render_limited(_compile(kind, source), context)
+    except UnsafeTemplateError as e:
+        raise RenderError(Diagnostic(file, first_line + (e.lineno or 1) - 1, owner,
+                                     f"unsafe template construct: {e.message}")) from e
     except SecurityError as e:
         raise RenderError(Diagnostic(file, first_line, owner, f"unsafe template construct: {e}",
                                      "templates may only print parameters and profile fields")) from e
     except TemplateSyntaxError as e:
         raise RenderError(Diagnostic(file, first_line + (e.lineno or 1) - 1, owner, f"template syntax: {e.message}")) from e
     except TemplateError as e:
-        line = _template_line(e)
+        line = _template_line(e.__cause__ or e)
         raise RenderError(Diagnostic(file, first_line + line - 1 if line else first_line, owner, str(e))) from e
+    except (SyntaxError, RecursionError, ValueError) as e:  # Python refused the compiled template
+        raise RenderError(Diagnostic(file, first_line, owner, f"template too deeply nested or too large: {e}")) from e
+    residue = next((r for r in RESIDUE if r in text), None)
+    if residue:
+        raise RenderError(Diagnostic(file, first_line, owner, f"the rendered text contains template syntax {residue!r}",
+                                     "a template printed a tag; write the text without {{ }} or {% %}"))
+    return text
 
 
 def _template_line(exc: BaseException) -> int | None:

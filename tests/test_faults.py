@@ -1,0 +1,368 @@
+"""Faults around a build: pandoc, the clock, the disk, kill -9 and builds running side by side.
+
+RELIABILITY.md cases 25-34 (see tests/README.md for the table).
+"""
+
+import errno
+import hashlib
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from clausegen.export import pandoc
+from clausegen.export import writing
+from clausegen.loading import DEFAULT_TEMPLATES
+
+from conftest import ROOT, edit
+
+FORMATS = "md,docx,pdf,html"
+OUT = Path("output/tiny-case")
+
+
+def digests(folder: Path) -> dict[str, str]:
+    """sha256 of every output file (temporary files left by a killed build are counted by temps())."""
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())
+            if not p.name.startswith(writing.TEMP_PREFIX)}
+
+
+def temps(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.glob(".clausegen-*.tmp")) if folder.exists() else []
+
+
+def python_env(**extra: str) -> dict[str, str]:
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "TZ": "UTC", "PYTHONPATH": str(ROOT)}
+    env.update(extra)
+    return env
+
+
+@pytest.fixture
+def fresh_pandoc():
+    pandoc.pandoc_path.cache_clear()
+    yield
+    pandoc.pandoc_path.cache_clear()
+
+
+# --- 27: the pinned pandoc, checked before anything renders -----------------------------------
+
+def _no_docx(monkeypatch):
+    from clausegen.rendering import docx as docx_rendering
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a document was rendered before pandoc was checked")
+
+    monkeypatch.setattr(docx_rendering, "build", refuse)
+
+
+def test_a_different_pandoc_version_is_an_error_before_anything_renders(tiny, cli, monkeypatch, fresh_pandoc):
+    real = subprocess.run
+
+    def old_pandoc(args, **kwargs):
+        if args[1:] == ["--version"]:
+            return subprocess.CompletedProcess(args, 0, stdout="pandoc 2.14.2\nCompiled with pandoc-types\n", stderr="")
+        return real(args, **kwargs)
+
+    monkeypatch.setattr(pandoc.subprocess, "run", old_pandoc)
+    _no_docx(monkeypatch)
+    result = cli("build", "profiles/case.yaml", "--format", FORMATS)
+    assert result.code == 3
+    import pypandoc
+
+    path = pypandoc.get_pandoc_path()
+    assert result.err.startswith(f"{path}: pandoc 2.14.2 found; clausegen needs 3.9\n"
+                                 "    hint: install the pinned pypandoc-binary from pyproject.toml\n")
+    assert not (tiny / "output").exists()
+
+
+def test_a_missing_pandoc_is_an_error_before_anything_renders(tiny, cli, monkeypatch, fresh_pandoc):
+    import pypandoc
+
+    def missing():
+        raise OSError("No pandoc was found: either install pandoc and add it to your PATH")
+
+    monkeypatch.setattr(pypandoc, "get_pandoc_path", missing)
+    _no_docx(monkeypatch)
+    result = cli("build", "profiles/case.yaml", "--format", "md,docx,pdf")
+    assert result.code == 3
+    assert result.err.startswith("pandoc: pandoc not found (No pandoc was found: either install pandoc and add it to "
+                                 "your PATH)\n    hint: reinstall clausegen: pip install -e . (pypandoc-binary ships pandoc)\n")
+    assert not (tiny / "output").exists()
+
+
+def test_a_pandoc_that_does_not_run_is_an_error(tiny, cli, monkeypatch, fresh_pandoc):
+    import pypandoc
+
+    monkeypatch.setattr(pypandoc, "get_pandoc_path", lambda: str(tiny / "no-such-pandoc"))
+    result = cli("build", "profiles/case.yaml", "--format", "html")
+    assert result.code == 3
+    assert result.err.startswith(f"{tiny / 'no-such-pandoc'}: pandoc does not run: [Errno 2] No such file or directory")
+    assert not (tiny / "output").exists()
+
+
+def test_markdown_and_word_need_no_pandoc(tiny, cli, monkeypatch, fresh_pandoc):
+    import pypandoc
+
+    monkeypatch.setattr(pypandoc, "get_pandoc_path", lambda: str(tiny / "no-such-pandoc"))
+    assert cli("build", "profiles/case.yaml", "--format", "md,docx").code == 0
+
+
+# --- 25, 26, 28: pandoc runs sandboxed, without raw passthrough, with a timeout ----------------
+
+def test_pandoc_runs_sandboxed_without_raw_passthrough_and_with_a_timeout(tiny, cli, monkeypatch):
+    pandoc.pandoc_path()
+    calls = []
+    real = subprocess.run
+
+    def spy(args, **kwargs):
+        calls.append((list(args), kwargs))
+        return real(args, **kwargs)
+
+    monkeypatch.setattr(pandoc.subprocess, "run", spy)
+    cwd = os.getcwd()
+    assert cli("build", "profiles/case.yaml", "--format", "pdf,html", "--documents", "nda").code == 0
+    assert os.getcwd() == cwd
+    assert len(calls) == 2
+    for args, kwargs in calls:
+        assert args[args.index("--from") + 1] == "commonmark+pipe_tables"  # no raw_html/raw_attribute extensions added
+        assert {"--sandbox", "--fail-if-warnings"} <= set(args)
+        assert args[args.index("--lua-filter") + 1] == str(pandoc.FILTER)
+        assert kwargs["timeout"] == pandoc.TIMEOUT_SECONDS == 60
+        assert "cwd" not in kwargs and "shell" not in kwargs and isinstance(kwargs["input"], bytes)
+
+
+RAW = """Text with <script>alert(1)</script> inline HTML.
+
+<div onclick="x()">raw block</div>
+
+`<w:p><w:r><w:t>injected</w:t></w:r></w:p>`{=openxml}
+
+```{=typst}
+#read("/etc/passwd")
+```
+
+![the password file](/etc/passwd) and [a local file](file:///etc/passwd) and [ok](https://example.com).
+"""
+
+
+def test_raw_markup_images_and_file_links_never_pass_through_pandoc_to_html():
+    out = pandoc.convert(RAW, "html5", DEFAULT_TEMPLATES / "document.html", {"title": "T"}, "test")
+    for leak in ("<script", "<div onclick", "<w:p>", "root:", "file:///", "<img"):
+        assert leak not in out, leak
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out and "&lt;w:p&gt;" in out  # shown as the text it is
+    assert '<a href="https://example.com">ok</a>' in out
+
+
+def test_raw_markup_images_and_file_links_never_pass_through_pandoc_to_pdf():
+    import io
+
+    import pypdf
+
+    from clausegen.export.pdf import compile_pdf
+
+    source = pandoc.convert(RAW, "typst", DEFAULT_TEMPLATES / "document.typ", {"title": "T"}, "test")
+    assert "#image(" not in source and "file:///" not in source
+    pdf = compile_pdf(source, "test")  # a live #read() would fail: the PDF is compiled in an empty folder
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    assert '#read("/etc/passwd")' in text and "<script>alert(1)</script>" in text and "root:" not in text
+
+
+def test_a_pandoc_that_hangs_is_stopped_and_nothing_is_written(tiny, cli, monkeypatch):
+    assert cli("build", "profiles/case.yaml", "--format", FORMATS).code == 0
+    before = digests(tiny / OUT)
+    pandoc.pandoc_path()
+    monkeypatch.setattr(pandoc, "TIMEOUT_SECONDS", 0.001)  # the real pandoc, killed by the real timeout
+    edit(tiny / "profiles/case.yaml", "title: Hosting of the test system", "title: Hosting, second edition")
+    result = cli("build", "profiles/case.yaml", "--format", FORMATS)
+    assert result.code == 3
+    assert "pandoc took longer than 0.001 s and was stopped" in result.err.splitlines()[0]
+    assert digests(tiny / OUT) == before and temps(tiny / OUT) == []
+
+
+# --- 29: order -------------------------------------------------------------------------------------
+
+def test_clauses_appear_in_selection_order_not_name_order(tiny, cli):
+    """order 5 comes before order 10 although "10" sorts before "5" as text."""
+    edit(tiny / "clauses/core/general.audit@1.0.0.md", "order: 2", "order: 10")
+    assert cli("build", "profiles/case.yaml", "--format", "md,html,docx", "--documents", "security-appendix").code == 0
+    for name in ("security-appendix.md", "security-appendix.html"):
+        text = (tiny / OUT / name).read_text(encoding="utf-8")
+        assert text.index("Parties") < text.index("Transfers") < text.index("Audit"), name
+
+
+# --- 30, 31, 32: reproducible ------------------------------------------------------------------------
+
+def test_builds_do_not_depend_on_the_clock_time_zone_or_ci_variables(tiny, cli, monkeypatch):
+    assert cli("build", "profiles/case.yaml", "--format", FORMATS, "--out", "a").code == 0
+    real_time = time.time
+    monkeypatch.setattr(time, "time", lambda: real_time() + 400 * 86400 + 1.5)  # a year and a second later
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")
+    for name, value in {"CI": "true", "GITHUB_ACTIONS": "true", "BUILD_NUMBER": "7", "LANG": "de_DE.UTF-8"}.items():
+        monkeypatch.setenv(name, value)
+    time.tzset()
+    try:
+        assert cli("build", "profiles/case.yaml", "--format", FORMATS, "--out", "b").code == 0
+    finally:
+        monkeypatch.setenv("TZ", "UTC")
+        time.tzset()
+    assert digests(tiny / "a/tiny-case") == digests(tiny / "b/tiny-case")
+    assert len(digests(tiny / "a/tiny-case")) == 21
+
+
+def test_source_date_epoch_is_honoured_only_where_a_date_is_stored(tiny, cli, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    assert cli("build", "profiles/case.yaml", "--format", FORMATS, "--documents", "nda", "--out", "a").code == 0
+    assert cli("build", "profiles/case.yaml", "--format", FORMATS, "--documents", "nda", "--out", "b").code == 0
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    assert cli("build", "profiles/case.yaml", "--format", FORMATS, "--documents", "nda", "--out", "c").code == 0
+    a, b, c = (digests(tiny / out / "tiny-case") for out in "abc")
+    assert a == b
+    assert {name for name in a if a[name] != c[name]} == {"nda.docx", "manifest.json"}
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "1.5", "1e9", " 1790000000", "315532799", "253402300800", "٣١٥٥٣٢٨٠٠"])
+def test_a_malformed_source_date_epoch_is_an_error(tiny, cli, monkeypatch, value):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    result = cli("build", "profiles/case.yaml", "--format", "md")
+    assert result.code == 1
+    assert result.err == (f"SOURCE_DATE_EPOCH: {value!r} is not a whole number of seconds between 315532800 (1980) "
+                          "and 9999\n    hint: unset it, or set it to e.g. $(git log -1 --format=%ct)\n")
+    assert not (tiny / "output").exists()
+
+
+# --- 33: disk full, refused writes, kill -9 ------------------------------------------------------------
+
+def _new_edition(tiny: Path) -> None:
+    edit(tiny / "profiles/case.yaml", "title: Hosting of the test system", "title: Hosting, second edition")
+
+
+@pytest.mark.parametrize("fault", ["disk full on the third file", "rename refused"])
+def test_a_write_that_fails_leaves_every_earlier_file_as_it_was(tiny, cli, monkeypatch, fault):
+    assert cli("build", "profiles/case.yaml", "--format", FORMATS).code == 0
+    before = digests(tiny / OUT)
+    _new_edition(tiny)
+    if fault.startswith("disk"):
+        real, calls = os.fsync, []
+
+        def fsync(fd):
+            calls.append(fd)
+            if len(calls) == 3:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return real(fd)
+
+        monkeypatch.setattr(writing.os, "fsync", fsync)
+        message = "cannot write: No space left on device"
+    else:
+        def replace(src, dst):
+            raise PermissionError(errno.EACCES, "Permission denied")
+
+        monkeypatch.setattr(writing.os, "replace", replace)
+        message = "cannot write: Permission denied"
+    result = cli("build", "profiles/case.yaml", "--format", FORMATS)
+    assert result.code == 3
+    first = result.err.splitlines()[0]
+    assert first.startswith("output/tiny-case/") and first.endswith(f": {message}")
+    assert digests(tiny / OUT) == before
+    assert temps(tiny / OUT) == []
+
+
+KILLER = """
+import os, signal, sys
+from clausegen.export import writing
+calls = []
+target = writing.os.{function}
+def killer(*args):
+    calls.append(1)
+    if len(calls) == {after}:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return target(*args)
+writing.os.{function} = killer
+from clausegen.cli import main
+sys.exit(main(["build", "profiles/case.yaml", "--format", "{formats}", "--force"]))
+"""
+
+
+def _check_old_or_new(folder: Path, old: dict[str, str], new: dict[str, str]) -> None:
+    now = digests(folder)
+    assert set(now) == set(old)
+    for name, digest in now.items():
+        assert digest in (old[name], new[name]), f"{name} is neither the old nor the new file"
+    if now["manifest.json"] == new["manifest.json"]:
+        assert now == new  # the manifest is renamed last: when it is new, everything is
+
+
+@pytest.mark.parametrize("function, after", [("fsync", 3), ("replace", 4)])
+def test_kill_9_in_the_middle_of_writing_leaves_whole_files_and_the_next_build_cleans_up(tiny, cli, function, after):
+    """Killed while writing the temporary files (fsync) or while renaming them into place (replace)."""
+    assert cli("build", "profiles/case.yaml", "--format", "md,docx").code == 0
+    old = digests(tiny / OUT)
+    _new_edition(tiny)
+    assert cli("build", "profiles/case.yaml", "--format", "md,docx", "--out", "new").code == 0
+    new = digests(tiny / "new/tiny-case")
+    script = KILLER.format(function=function, after=after, formats="md,docx")
+    done = subprocess.run([sys.executable, "-c", script], cwd=tiny, env=python_env(), capture_output=True)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    _check_old_or_new(tiny / OUT, old, new)
+    assert temps(tiny / OUT)  # the killed build left its temporary files ...
+    assert cli("build", "profiles/case.yaml", "--format", "md,docx").code == 0
+    assert temps(tiny / OUT) == []  # ... and the next build removed them
+    assert digests(tiny / OUT) == new
+
+
+def test_kill_9_at_random_moments(tiny, cli):
+    assert cli("build", "profiles/case.yaml", "--format", FORMATS).code == 0
+    old = digests(tiny / OUT)
+    _new_edition(tiny)
+    assert cli("build", "profiles/case.yaml", "--format", FORMATS, "--out", "new").code == 0
+    new = digests(tiny / "new/tiny-case")
+    rng = random.Random(20261123)
+    for _ in range(3):
+        process = subprocess.Popen([sys.executable, "-m", "clausegen", "build", "profiles/case.yaml", "--format",
+                                    FORMATS, "--force"], cwd=tiny, env=python_env(), stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.2, 1.6))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        _check_old_or_new(tiny / OUT, old, new)
+    assert cli("build", "profiles/case.yaml", "--format", FORMATS, "--force").code == 0
+    assert temps(tiny / OUT) == [] and digests(tiny / OUT) == new
+
+
+def test_temporary_files_of_a_running_build_are_left_alone(tmp_path):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    mine = folder / f"{writing.TEMP_PREFIX}{os.getpid()}-abc.tmp"
+    dead = folder / f"{writing.TEMP_PREFIX}99999999-abc.tmp"
+    for path in (mine, dead):
+        path.write_bytes(b"partial")
+    writing.remove_stale_temps(folder)
+    assert mine.exists() and not dead.exists()
+
+
+# --- 34: builds side by side ---------------------------------------------------------------------------
+
+def test_parallel_builds_into_one_folder_do_not_interfere(tiny):
+    other = (tiny / "profiles/case.yaml").read_text(encoding="utf-8").replace("id: tiny-case", "id: other-case")
+    (tiny / "profiles/other.yaml").write_text(other.replace("Hosting of the test system", "Other system"), encoding="utf-8")
+    runs = ["profiles/case.yaml", "profiles/other.yaml", "profiles/case.yaml", "profiles/other.yaml"]
+    processes = [subprocess.Popen([sys.executable, "-m", "clausegen", "build", path, "--format", FORMATS, "--force"],
+                                  cwd=tiny, env=python_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                 for path in runs]
+    for process in processes:
+        _, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err.decode()
+    for profile_id in ("tiny-case", "other-case"):
+        folder = tiny / "output" / profile_id
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        assert manifest["profile"]["id"] == profile_id
+        for document in manifest["documents"].values():
+            for entry in document["files"].values():
+                assert hashlib.sha256((folder / entry["path"]).read_bytes()).hexdigest() == entry["sha256"]
+        assert temps(folder) == []
+    assert "Other system" in (tiny / "output/other-case/nda.md").read_text(encoding="utf-8")
+    assert "Other system" not in (tiny / "output/tiny-case/nda.md").read_text(encoding="utf-8")
