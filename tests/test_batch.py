@@ -94,3 +94,24 @@ def test_two_profiles_with_one_id_are_an_error(tiny, cli):
 def test_jobs_must_be_positive(tiny, cli):
     result = cli("build", "profiles/case.yaml", "--jobs", "0")
     assert (result.code, result.err) == (2, "--jobs: 0 is not a number of worker processes\n    hint: use 1 or more\n")
+
+
+def test_progress_bar_on_a_terminal(tiny, cli, monkeypatch):
+    import io
+
+    import clausegen.cli as cli_module
+
+    screen = io.StringIO()
+
+    class Terminal(cli_module.Console):
+        def __init__(self, **kwargs):
+            super().__init__(**{**kwargs, "file": screen, "force_terminal": True, "width": 100})
+
+    monkeypatch.setattr(cli_module, "Console", Terminal)
+    other = second_profile(tiny, "second-case")
+    result = cli("build", "profiles/case.yaml", other, "--format", "md")
+    assert result.code == 0
+    drawn = screen.getvalue()
+    assert "building" in drawn and "2/2" in drawn  # the bar, with its count
+    assert "built     profiles/second-case.yaml -> output/second-case/" in drawn  # lines printed above the bar
+    assert result.out == "2 built, 0 unchanged, 0 failed\n"
