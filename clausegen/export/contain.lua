@@ -7,15 +7,3 @@ function Link(el)
   if el.target:match("^https?://") or el.target:match("^mailto:") then return el end
   return el.content
 end
--- Typst reads "- ", "+ ", "= ", "1. " and "/ " after spaces at the start of a line as markup, and
--- pandoc escapes them only at the very start: an empty content block in front keeps them text.
-function Inlines(inlines)
-  if FORMAT ~= "typst" then return nil end
-  for i = #inlines, 1, -1 do
-    local el = inlines[i]
-    if el.t == "Str" and el.text:match("^%s") and (i == 1 or inlines[i - 1].t == "LineBreak") then
-      inlines:insert(i, pandoc.RawInline("typst", "#[]"))
-    end
-  end
-  return inlines
-end

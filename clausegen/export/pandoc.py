@@ -17,6 +17,7 @@ TIMEOUT_SECONDS = 60
 READER = "commonmark+pipe_tables"
 FILTER = Path(__file__).with_name("contain.lua")
 TABLES = Path(__file__).with_name("tables.lua")
+TYPST_LINES = Path(__file__).with_name("typst_lines.lua")
 
 
 @lru_cache(maxsize=1)
@@ -47,6 +48,8 @@ def convert(markdown: str, to: str, template: Path, metadata: dict[str, str], la
             "--lua-filter", str(FILTER), "--lua-filter", str(TABLES), "--shift-heading-level-by=-1", "--standalone",
             "--template", str(template),
             "--wrap=preserve"]
+    if to == "typst" and "&#" in markdown:
+        args += ["--lua-filter", str(TYPST_LINES)]
     for key, value in metadata.items():
         args += ["--metadata", f"{key}={value}"]  # metadata is escaped by the writer; -V is not
     try:

@@ -23,7 +23,6 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu
 from docxtpl import DocxTemplate
-from xml.sax.saxutils import escape
 from jinja2 import TemplateError
 from jinja2.sandbox import SecurityError
 from markdown_it import MarkdownIt
@@ -66,12 +65,12 @@ def build(document: Document, template_bytes: bytes, template_name: str, propert
     if missing:
         raise InputError(Diagnostic(template_name, None, "styles", f"the Word template lacks the styles {', '.join(missing)}",
                                     "copy them from the shipped base.docx (see docs/templates.md)"))
-    body = tpl.new_subdoc()
-    writer = _Writer(tpl, body)
     if write_body is None:
-        writer.document(document)
+        body: Any = _XmlWriter(tpl)
+        body.document(document)
     else:
-        write_body(writer)
+        body = tpl.new_subdoc()
+        write_body(_Writer(tpl, body))
     context = {
         "document": {"id": document.document_id, "title": document.title, "subtitle": document.subtitle},
         "marking": document.marking,
@@ -144,8 +143,15 @@ def normalise_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
+Run = tuple[str, bool, bool]  # text ("\n" is a line break), bold, italic
+
+
 class _Writer:
-    """Writes the document body into a docxtpl Subdoc with the template's styles."""
+    """Writes the document body with the template's styles: sections, clauses, lists, tables.
+
+    This base class writes through python-docx into a docxtpl Subdoc, for the reports that add
+    their own paragraphs (`build(write_body=...)`); _XmlWriter writes the same structure as
+    WordprocessingML text, which is many times faster for whole documents."""
 
     def __init__(self, tpl: DocxTemplate, body: Any) -> None:
         self.tpl = tpl
@@ -175,37 +181,18 @@ class _Writer:
         text = title if self.numbered_headings else f"{number} {title}"
         self.paragraph(f"Heading {level}", text)
 
-    def paragraph(self, style: str, text: str = "") -> Any:
-        paragraph = self.body.add_paragraph()
-        paragraph._p.style = self.style_ids[style]
-        if text:
-            paragraph.add_run(text)
-        return paragraph
+    def paragraph(self, style: str, text: str = "") -> None:
+        self._paragraph(style, [(text, False, False)] if text else [])
 
     def table(self, table: Table) -> None:
-        t = self.body.add_table(rows=len(table.rows) + 1, cols=len(table.columns))
-        t.style = self.docx.styles["Clause Table"]
         total = sum(table.widths)
-        widths = [Emu(self.text_width * w // total) for w in table.widths]
-        t.autofit = False
-        for column, width in zip(t.columns, widths):
-            column.width = width  # the grid; Word and LibreOffice size columns from it
-        for row_index, values in enumerate([table.columns, *table.rows]):
-            row = t.rows[row_index]
-            tr_pr = row._tr.get_or_add_trPr()
-            tr_pr.append(OxmlElement("w:cantSplit"))
-            if row_index == 0:
-                tr_pr.append(OxmlElement("w:tblHeader"))
-            for cell, value, width in zip(row.cells, values, widths):
-                cell.width = width
-                paragraph = cell.paragraphs[0]
-                paragraph._p.style = self.style_ids["Table Heading" if row_index == 0 else "Table Text"]
-                if value:
-                    paragraph.add_run(value)
+        widths = [self.text_width * w // total for w in table.widths]  # EMU
+        self._table(table.columns, table.rows, widths)
 
     def markdown(self, text: str) -> None:
         tokens = _MD.parse(text)
         lists: list[tuple[str, Any]] = []  # (kind, numId for ordered lists)
+        quotes = 0
         i = 0
         while i < len(tokens):
             token = tokens[i]
@@ -214,46 +201,21 @@ class _Writer:
                 lists.append((kind, self._restart_numbering() if kind == "number" else None))
             elif token.type in ("bullet_list_close", "ordered_list_close"):
                 lists.pop()
+            elif token.type in ("blockquote_open", "blockquote_close"):
+                quotes += 1 if token.type == "blockquote_open" else -1
             elif token.type == "inline":
-                style, num_id = self._paragraph_style(lists, tokens, i)
-                paragraph = self.paragraph(style)
-                if num_id is not None:
-                    _set_num(paragraph, num_id, min(len(lists), 2) - 1)
-                self._runs(paragraph, token.children or [])
+                if lists:
+                    kind, num_id = lists[-1]
+                    style = ("List Bullet" if kind == "bullet" else "List Number") + ("" if len(lists) == 1 else " 2")
+                    num = (num_id, min(len(lists), 2) - 1) if num_id is not None else None
+                else:
+                    style, num = ("Note" if quotes else "Body Text"), None
+                self._paragraph(style, _runs(token.children or []), num)
             elif token.type in ("fence", "code_block"):
                 self.paragraph("Body Text", token.content.rstrip("\n"))
             elif token.type == "table_open":
                 i = self._markdown_table(tokens, i)
             i += 1
-
-    def _paragraph_style(self, lists, tokens, i) -> tuple[str, Any]:
-        in_quote = any(t.type == "blockquote_open" for t in tokens[:i]) and \
-            sum(1 for t in tokens[:i] if t.type == "blockquote_open") > sum(1 for t in tokens[:i] if t.type == "blockquote_close")
-        if lists:
-            kind, num_id = lists[-1]
-            depth = "" if len(lists) == 1 else " 2"
-            return ("List Bullet" if kind == "bullet" else "List Number") + depth, num_id
-        return ("Note" if in_quote else "Body Text"), None
-
-    def _runs(self, paragraph: Any, children: list[Any]) -> None:
-        bold = italic = False
-        for child in children:
-            if child.type == "strong_open":
-                bold = True
-            elif child.type == "strong_close":
-                bold = False
-            elif child.type == "em_open":
-                italic = True
-            elif child.type == "em_close":
-                italic = False
-            elif child.type in ("text", "code_inline"):
-                run = paragraph.add_run(child.content)
-                run.bold = bold or None
-                run.italic = italic or None
-            elif child.type == "softbreak":
-                paragraph.add_run(" ")
-            elif child.type == "hardbreak":
-                paragraph.add_run().add_break(WD_BREAK.LINE)
 
     def _markdown_table(self, tokens, i) -> int:
         rows: list[list[str]] = []
@@ -267,6 +229,40 @@ class _Writer:
         header, *body = rows
         self.table(Table(tuple(header), tuple(tuple(r) for r in body), tuple(1 for _ in header)))
         return i
+
+    # The two primitives; _XmlWriter writes the same thing as text.
+
+    def _paragraph(self, style: str, runs: list[Run], num: tuple[str, int] | None = None) -> None:
+        paragraph = self.body.add_paragraph()
+        paragraph._p.style = self.style_ids[style]
+        if num is not None:
+            _set_num(paragraph, *num)
+        for text, bold, italic in runs:
+            if text == "\n":
+                paragraph.add_run().add_break(WD_BREAK.LINE)
+                continue
+            run = paragraph.add_run(text)
+            run.bold = bold or None
+            run.italic = italic or None
+
+    def _table(self, columns: tuple[str, ...], rows: tuple[tuple[str, ...], ...], widths: list[int]) -> None:
+        t = self.body.add_table(rows=len(rows) + 1, cols=len(columns))
+        t.style = self.docx.styles["Clause Table"]
+        t.autofit = False
+        for column, width in zip(t.columns, widths):
+            column.width = Emu(width)  # the grid; Word and LibreOffice size columns from it
+        for row_index, values in enumerate([columns, *rows]):
+            row = t.rows[row_index]
+            tr_pr = row._tr.get_or_add_trPr()
+            tr_pr.append(OxmlElement("w:cantSplit"))
+            if row_index == 0:
+                tr_pr.append(OxmlElement("w:tblHeader"))
+            for cell, value, width in zip(row.cells, values, widths):
+                cell.width = Emu(width)
+                paragraph = cell.paragraphs[0]
+                paragraph._p.style = self.style_ids["Table Heading" if row_index == 0 else "Table Text"]
+                if value:
+                    paragraph.add_run(value)
 
     def _restart_numbering(self) -> Any:
         """A new w:num for each ordered list, so every list starts at 1."""
@@ -293,6 +289,85 @@ class _Writer:
             num.append(override)
         numbering.append(num)
         return new_id
+
+
+class _XmlWriter(_Writer):
+    """The same body as WordprocessingML text, inserted by `{{p body }}` through `__html__`
+    (as docxtpl does with a Subdoc). Values are XML-escaped here."""
+
+    def __init__(self, tpl: DocxTemplate) -> None:
+        super().__init__(tpl, None)
+        self.parts: list[str] = []
+
+    def __html__(self) -> str:
+        return "".join(self.parts)
+
+    def _paragraph(self, style: str, runs: list[Run], num: tuple[str, int] | None = None) -> None:
+        numbering = f'<w:numPr><w:ilvl w:val="{num[1]}"/><w:numId w:val="{num[0]}"/></w:numPr>' if num else ""
+        self.parts.append(f'<w:p><w:pPr><w:pStyle w:val="{escape(self.style_ids[style], _ATTR)}"/>{numbering}</w:pPr>'
+                          + "".join(_run_xml(*run) for run in runs) + "</w:p>")
+
+    def _table(self, columns: tuple[str, ...], rows: tuple[tuple[str, ...], ...], widths: list[int]) -> None:
+        twips = [w // 635 for w in widths]
+        out = [f'<w:tbl><w:tblPr><w:tblStyle w:val="{escape(self.style_ids["Clause Table"], _ATTR)}"/>'
+               f'<w:tblW w:w="{sum(twips)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
+               '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
+               'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>']
+        out += [f'<w:gridCol w:w="{w}"/>' for w in twips]
+        out.append("</w:tblGrid>")
+        for row_index, values in enumerate([columns, *rows]):
+            style = escape(self.style_ids["Table Heading" if row_index == 0 else "Table Text"], _ATTR)
+            out.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if row_index == 0 else "") + "</w:trPr>")
+            for value, width in zip(values, twips):
+                out.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
+                           f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>'
+                           + (_run_xml(value, False, False) if value else "") + "</w:p></w:tc>")
+            out.append("</w:tr>")
+        out.append("</w:tbl>")
+        self.parts.append("".join(out))
+
+
+_ATTR = {'"': "&quot;"}
+
+
+def escape(text: str, entities: dict[str, str] | None = None) -> str:
+    """XML text escaping (xml.sax.saxutils would import urllib and ssl: 40 ms at start-up)."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    for char, entity in (entities or {}).items():
+        text = text.replace(char, entity)
+    return text
+
+
+def _run_xml(text: str, bold: bool, italic: bool) -> str:
+    props = ("<w:rPr>" + ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "") + "</w:rPr>") if bold or italic else ""
+    pieces = []
+    for i, line in enumerate(text.split("\n")):
+        if i:
+            pieces.append("<w:br/>")
+        for j, chunk in enumerate(line.split("\t")):
+            if j:
+                pieces.append("<w:tab/>")
+            if chunk:
+                pieces.append(f'<w:t xml:space="preserve">{escape(chunk)}</w:t>')
+    return f"<w:r>{props}{''.join(pieces)}</w:r>"
+
+
+def _runs(children: list[Any]) -> list[Run]:
+    """Markdown inline tokens as runs: bold and italic kept, soft breaks as spaces."""
+    runs: list[Run] = []
+    bold = italic = False
+    for child in children:
+        if child.type in ("strong_open", "strong_close"):
+            bold = child.type == "strong_open"
+        elif child.type in ("em_open", "em_close"):
+            italic = child.type == "em_open"
+        elif child.type in ("text", "code_inline"):
+            runs.append((child.content, bold, italic))
+        elif child.type == "softbreak":
+            runs.append((" ", bold, italic))
+        elif child.type == "hardbreak":
+            runs.append(("\n", False, False))
+    return runs
 
 
 def _set_num(paragraph: Any, num_id: str, level: int) -> None:
