@@ -143,7 +143,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure; the median is reported (default 3)")
     args = parser.parse_args()
     rng = random.Random(20261123)
-    env = {**os.environ, "CLAUSEGEN_EXPORT_THREADS": "4"}
+    env = {k: v for k, v in os.environ.items() if k != "CLAUSEGEN_EXPORT_THREADS"}  # clausegen's defaults
     naive_env = {**os.environ, "CLAUSEGEN_EXPORT_THREADS": "1"}
     rows: list[tuple[str, str]] = []
 

@@ -36,7 +36,8 @@ RESIDUE = ("{{", "{%", "{#", "}}", "%}")
 # Threads for pandoc and Typst per profile; CLAUSEGEN_EXPORT_THREADS=1 gives the plain sequential
 # pipeline (the benchmark's baseline).
 _threads = os.environ.get("CLAUSEGEN_EXPORT_THREADS", "")
-EXPORT_THREADS = int(_threads) if _threads.isdigit() and int(_threads) > 0 else 4
+THREADS_FROM_ENVIRONMENT = _threads.isdigit() and int(_threads) > 0
+EXPORT_THREADS = int(_threads) if THREADS_FROM_ENVIRONMENT else 4
 
 
 @dataclass(frozen=True)
