@@ -32,7 +32,6 @@ from clausegen.validation import Project, validate
 FORMATS = ("md", "docx", "pdf", "html")
 DEFAULT_FORMATS = ("md", "docx", "pdf")
 DEFAULT_EPOCH = 315532800  # 1980-01-01T00:00:00Z, the earliest date a zip file can hold
-RESIDUE = ("{{", "{%", "{#", "}}", "%}")
 # Threads for pandoc and Typst per profile; CLAUSEGEN_EXPORT_THREADS=1 gives the plain sequential
 # pipeline (the benchmark's baseline).
 _threads = os.environ.get("CLAUSEGEN_EXPORT_THREADS", "")
@@ -107,13 +106,6 @@ def source_date_epoch(environ: dict[str, str]) -> int:
     return int(raw)
 
 
-def plan(profile_path: Path, project: Project, documents: tuple[str, ...] | None = None):
-    """Load one profile, select and assemble. No file is written."""
-    loaded = loading.load_profile(profile_path)
-    selection = select(loaded.profile, project, loaded.located, list(documents) if documents else None)
-    return loaded, selection, assemble(selection, project)
-
-
 def render(profile_path: Path, project: Project, options: BuildOptions,
            force: bool = True) -> tuple[BuildResult, dict[str, bytes] | None]:
     """Every file of one profile, in memory; None when the output on disk is already current.
@@ -135,7 +127,7 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
     created = datetime.fromtimestamp(options.source_date_epoch, tz=timezone.utc).isoformat()
     properties = docx_rendering.Properties(created, {
         "clausegen.library": f"{project.library.meta.name} {project.library.meta.version}",
-        "clausegen.inputs_sha256": manifests.sha256(manifests.canonical(base)),
+        "clausegen.inputs_sha256": manifests.inputs_sha256(base),
         "clausegen.profile": selection.profile.id,
     })
     by_document = _render_documents(documents, options.formats, templates, properties)
@@ -150,8 +142,7 @@ def build(profile_path: Path, project: Project, options: BuildOptions, force: bo
     result, files = render(profile_path, project, options, force)
     if files is None:
         return result
-    manifest = files.pop("manifest.json")
-    write_all(result.folder, {**files, "manifest.json": manifest})  # all written, then renamed; manifest last
+    write_all(result.folder, files)  # all written, then renamed in order: render() puts the manifest last
     return result
 
 
@@ -164,7 +155,7 @@ def _render_documents(documents: tuple[Document, ...], formats: tuple[str, ...],
         pending = {}
         for document in documents:
             text = markdown.write(document)
-            residue = next((r for r in RESIDUE if r in text), None)
+            residue = next((r for r in markdown.RESIDUE if r in text), None)
             if residue:
                 raise RenderError(Diagnostic(document.document_id, None, "", f"template residue {residue!r} in the output",
                                              "a clause printed template syntax; check its body"))

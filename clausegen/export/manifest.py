@@ -51,6 +51,11 @@ def inputs(selection: Selection, project: Project, profile_sha256: str) -> dict[
     }
 
 
+def inputs_sha256(base: dict[str, Any]) -> str:
+    """The hash of everything the output depends on; also stored in each DOCX."""
+    return sha256(canonical(base))
+
+
 def build_key(base: dict[str, Any], templates: dict[str, bytes], formats: tuple[str, ...],
               source_date_epoch: int) -> str:
     """What decides whether a profile must be rebuilt: its inputs, templates, formats and date."""
@@ -76,7 +81,7 @@ def up_to_date(folder: Path, key: str) -> bool:
 def manifest(base: dict[str, Any], files: dict[str, dict[str, bytes]], key: str) -> bytes:
     """The final manifest: the inputs plus a sha256 for every file written, per document and format."""
     out = json.loads(json.dumps(base))
-    out["inputs_sha256"] = sha256(canonical(base))
+    out["inputs_sha256"] = inputs_sha256(base)
     out["build"] = {"key": key}
     for document_id, by_format in files.items():
         out["documents"][document_id]["files"] = {

@@ -15,13 +15,11 @@ from typing import Any, Callable
 
 import docx.oxml.ns
 import docxcompose.utils  # noqa: F401  (imported by docxtpl's subdocuments; see below)
-from docx.enum.text import WD_BREAK
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
-from docx.shared import Emu
 from docxtpl import DocxTemplate
 from jinja2 import TemplateError
 from jinja2.sandbox import SecurityError
@@ -149,9 +147,8 @@ Run = tuple[str, bool, bool]  # text ("\n" is a line break), bold, italic
 class _Writer:
     """Writes the document body with the template's styles: sections, clauses, lists, tables.
 
-    This base class writes through python-docx into a docxtpl Subdoc, for the reports that add
-    their own paragraphs (`build(write_body=...)`); _XmlWriter writes the same structure as
-    WordprocessingML text, which is many times faster for whole documents."""
+    This class adds them to a docxtpl Subdoc, for the reports that also add their own python-docx
+    paragraphs (`build(write_body=...)`); _XmlWriter keeps them as text for whole documents."""
 
     def __init__(self, tpl: DocxTemplate, body: Any) -> None:
         self.tpl = tpl
@@ -230,39 +227,41 @@ class _Writer:
         self.table(Table(tuple(header), tuple(tuple(r) for r in body), tuple(1 for _ in header)))
         return i
 
-    # The two primitives; _XmlWriter writes the same thing as text.
+    # Paragraphs and tables are generated as WordprocessingML text (values escaped here) and handed
+    # to _emit: python-docx's element-by-element API was most of the DOCX time.
 
     def _paragraph(self, style: str, runs: list[Run], num: tuple[str, int] | None = None) -> None:
-        paragraph = self.body.add_paragraph()
-        paragraph._p.style = self.style_ids[style]
-        if num is not None:
-            _set_num(paragraph, *num)
-        for text, bold, italic in runs:
-            if text == "\n":
-                paragraph.add_run().add_break(WD_BREAK.LINE)
-                continue
-            run = paragraph.add_run(text)
-            run.bold = bold or None
-            run.italic = italic or None
+        numbering = f'<w:numPr><w:ilvl w:val="{num[1]}"/><w:numId w:val="{num[0]}"/></w:numPr>' if num else ""
+        self._emit(f'<w:p><w:pPr><w:pStyle w:val="{escape(self.style_ids[style], _ATTR)}"/>{numbering}</w:pPr>'
+                   + "".join(_run_xml(*run) for run in runs) + "</w:p>")
 
     def _table(self, columns: tuple[str, ...], rows: tuple[tuple[str, ...], ...], widths: list[int]) -> None:
-        t = self.body.add_table(rows=len(rows) + 1, cols=len(columns))
-        t.style = self.docx.styles["Clause Table"]
-        t.autofit = False
-        for column, width in zip(t.columns, widths):
-            column.width = Emu(width)  # the grid; Word and LibreOffice size columns from it
+        twips = [w // 635 for w in widths]
+        out = [f'<w:tbl><w:tblPr><w:tblStyle w:val="{escape(self.style_ids["Clause Table"], _ATTR)}"/>'
+               f'<w:tblW w:w="{sum(twips)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
+               '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
+               'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>']
+        out += [f'<w:gridCol w:w="{w}"/>' for w in twips]
+        out.append("</w:tblGrid>")
         for row_index, values in enumerate([columns, *rows]):
-            row = t.rows[row_index]
-            tr_pr = row._tr.get_or_add_trPr()
-            tr_pr.append(OxmlElement("w:cantSplit"))
-            if row_index == 0:
-                tr_pr.append(OxmlElement("w:tblHeader"))
-            for cell, value, width in zip(row.cells, values, widths):
-                cell.width = Emu(width)
-                paragraph = cell.paragraphs[0]
-                paragraph._p.style = self.style_ids["Table Heading" if row_index == 0 else "Table Text"]
-                if value:
-                    paragraph.add_run(value)
+            style = escape(self.style_ids["Table Heading" if row_index == 0 else "Table Text"], _ATTR)
+            out.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if row_index == 0 else "") + "</w:trPr>")
+            for value, width in zip(values, twips):
+                out.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
+                           f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>'
+                           + (_run_xml(value, False, False) if value else "") + "</w:p></w:tc>")
+            out.append("</w:tr>")
+        out.append("</w:tbl>")
+        self._emit("".join(out))
+
+    def _emit(self, xml: str) -> None:
+        """Add one paragraph or table to a python-docx body (reports that add their own paragraphs)."""
+        body = self.body.element.body
+        for element in parse_xml(f'<w:body xmlns:w="{_W}">{xml}</w:body>'):
+            if body.sectPr is not None:
+                body.sectPr.addprevious(element)
+            else:
+                body.append(element)
 
     def _restart_numbering(self) -> Any:
         """A new w:num for each ordered list, so every list starts at 1."""
@@ -292,8 +291,8 @@ class _Writer:
 
 
 class _XmlWriter(_Writer):
-    """The same body as WordprocessingML text, inserted by `{{p body }}` through `__html__`
-    (as docxtpl does with a Subdoc). Values are XML-escaped here."""
+    """The body kept as text and inserted by `{{p body }}` through `__html__`, as docxtpl does
+    with a Subdoc: no python-docx objects at all for whole documents."""
 
     def __init__(self, tpl: DocxTemplate) -> None:
         super().__init__(tpl, None)
@@ -302,32 +301,12 @@ class _XmlWriter(_Writer):
     def __html__(self) -> str:
         return "".join(self.parts)
 
-    def _paragraph(self, style: str, runs: list[Run], num: tuple[str, int] | None = None) -> None:
-        numbering = f'<w:numPr><w:ilvl w:val="{num[1]}"/><w:numId w:val="{num[0]}"/></w:numPr>' if num else ""
-        self.parts.append(f'<w:p><w:pPr><w:pStyle w:val="{escape(self.style_ids[style], _ATTR)}"/>{numbering}</w:pPr>'
-                          + "".join(_run_xml(*run) for run in runs) + "</w:p>")
-
-    def _table(self, columns: tuple[str, ...], rows: tuple[tuple[str, ...], ...], widths: list[int]) -> None:
-        twips = [w // 635 for w in widths]
-        out = [f'<w:tbl><w:tblPr><w:tblStyle w:val="{escape(self.style_ids["Clause Table"], _ATTR)}"/>'
-               f'<w:tblW w:w="{sum(twips)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
-               '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
-               'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>']
-        out += [f'<w:gridCol w:w="{w}"/>' for w in twips]
-        out.append("</w:tblGrid>")
-        for row_index, values in enumerate([columns, *rows]):
-            style = escape(self.style_ids["Table Heading" if row_index == 0 else "Table Text"], _ATTR)
-            out.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if row_index == 0 else "") + "</w:trPr>")
-            for value, width in zip(values, twips):
-                out.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
-                           f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>'
-                           + (_run_xml(value, False, False) if value else "") + "</w:p></w:tc>")
-            out.append("</w:tr>")
-        out.append("</w:tbl>")
-        self.parts.append("".join(out))
+    def _emit(self, xml: str) -> None:
+        self.parts.append(xml)
 
 
 _ATTR = {'"': "&quot;"}
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 def escape(text: str, entities: dict[str, str] | None = None) -> str:
@@ -368,18 +347,6 @@ def _runs(children: list[Any]) -> list[Run]:
         elif child.type == "hardbreak":
             runs.append(("\n", False, False))
     return runs
-
-
-def _set_num(paragraph: Any, num_id: str, level: int) -> None:
-    p_pr = paragraph._p.get_or_add_pPr()
-    num_pr = OxmlElement("w:numPr")
-    ilvl = OxmlElement("w:ilvl")
-    ilvl.set(qn("w:val"), str(level))
-    num = OxmlElement("w:numId")
-    num.set(qn("w:val"), num_id)
-    num_pr.append(ilvl)
-    num_pr.append(num)
-    p_pr.insert(1 if p_pr.find(qn("w:pStyle")) is not None else 0, num_pr)
 
 
 def _style_has_numbering(docx: Any, name: str) -> bool:
