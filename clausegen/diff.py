@@ -22,15 +22,13 @@ from typing import Any
 from packaging.version import Version
 
 from clausegen.loading.diff_inputs import Pair, Side
-from clausegen.models.catalogue import Requirement
+from clausegen.models.catalogue import REQUIREMENT_NOT_CONTENT, Requirement
 from clausegen.models.document import Document
-from clausegen.models.library import Clause, Library
+from clausegen.models.library import CLAUSE_NOT_CONTENT, Clause, Library
 from clausegen.rendering import docx as docx_rendering
 from clausegen.rendering import redline
 from clausegen.rendering.environment import escape_markdown
 
-CLAUSE_CONTENT = {"file", "body_line", "lint"}  # not part of what a clause says
-REQUIREMENT_CONTENT = {"file", "line", "level", "lint"}
 
 
 @dataclass(frozen=True)
@@ -209,7 +207,7 @@ def _library_clauses(a: Library, b: Library, report: Report) -> list[dict[str, A
                         "new": default_b.version, **_clause_changes(default_a, default_b, report)})
         for version in sorted(va.keys() & vb.keys(), key=Version):
             ca, cb = va[version], vb[version]
-            if ca.model_dump(exclude=CLAUSE_CONTENT) != cb.model_dump(exclude=CLAUSE_CONTENT):
+            if ca.model_dump(exclude=set(CLAUSE_NOT_CONTENT)) != cb.model_dump(exclude=set(CLAUSE_NOT_CONTENT)):
                 report.add("changed", f"{clause_id}@{version} changed in place, without a new version number")
                 report.add("subheading", f"{clause_id}@{version}, changed in place")
                 out.append({"clause": clause_id, "change": "changed in place", "version": version,
@@ -234,7 +232,7 @@ def _requirements(a, b, report: Report) -> list[dict[str, Any]]:
         out.append({"requirement": rid, "change": "removed", "level": ra[rid].level})
     for rid in sorted(ra.keys() & rb.keys()):
         x, y = ra[rid], rb[rid]
-        if x.model_dump(exclude=REQUIREMENT_CONTENT) == y.model_dump(exclude=REQUIREMENT_CONTENT) and x.level == y.level:
+        if x.model_dump(exclude=set(REQUIREMENT_NOT_CONTENT)) == y.model_dump(exclude=set(REQUIREMENT_NOT_CONTENT)) and x.level == y.level:
             continue
         out.append({"requirement": rid, "change": "changed", **_requirement_changes(x, y, report)})
     return out

@@ -43,6 +43,9 @@ class Project:
     tier_conditions: tuple[tuple[str, cond.Condition], ...]
     parameters: dict[str, Any]
     source_items: dict[str, str] = field(default_factory=dict)  # id -> summary
+    # Content hashes of clauses and requirements, filled on first use (manifest.content_hash):
+    # the same clause is hashed once per process, not once per profile and document.
+    content_hashes: dict[tuple[str, str, str], str] = field(default_factory=dict, compare=False, repr=False)
 
 
 def validate(library: Library, catalogue: Catalogue, frameworks: list[Framework],

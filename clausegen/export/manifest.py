@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from clausegen import __version__
+from clausegen.models.catalogue import REQUIREMENT_NOT_CONTENT
+from clausegen.models.library import CLAUSE_NOT_CONTENT
 from clausegen.selection import Selection
 from clausegen.validation import Project
 
@@ -20,8 +22,11 @@ def canonical(value: Any) -> bytes:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def content_hash(model: Any, exclude: set[str]) -> str:
-    return sha256(canonical(model.model_dump(exclude=exclude)))
+def content_hash(model: Any, exclude: frozenset[str], cache: dict[tuple[str, str, str], str]) -> str:
+    key = (type(model).__name__, model.id, getattr(model, "version", ""))
+    if key not in cache:
+        cache[key] = sha256(canonical(model.model_dump(exclude=exclude)))
+    return cache[key]
 
 
 def inputs(selection: Selection, project: Project, profile_sha256: str) -> dict[str, Any]:
@@ -32,11 +37,11 @@ def inputs(selection: Selection, project: Project, profile_sha256: str) -> dict[
         docs[doc_selection.document_id] = {
             "title": doc_selection.spec.title,
             "clauses": [{"id": p.clause.id, "version": p.clause.version,
-                         "sha256": content_hash(p.clause, {"file", "body_line", "lint"}),
+                         "sha256": content_hash(p.clause, CLAUSE_NOT_CONTENT, project.content_hashes),
                          **({"pinned": True} if p.pinned else {})}
                         for p in doc_selection.clauses],
             "requirements": [{"id": p.requirement.id, "marked_as": p.marked_as,
-                              "sha256": content_hash(p.requirement, {"file", "line", "level", "lint"})}
+                              "sha256": content_hash(p.requirement, REQUIREMENT_NOT_CONTENT, project.content_hashes)}
                              for p in selection.requirements]
             if any(s.generated == "requirements" for s in doc_selection.spec.sections) else [],
         }

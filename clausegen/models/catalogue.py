@@ -52,6 +52,10 @@ class Requirement(Model):
     line: int = 1
 
 
+# Fields that say where a requirement was read from, or carry lint notes: not what it says.
+REQUIREMENT_NOT_CONTENT = frozenset({"file", "line", "level", "lint"})
+
+
 class LevelFile(Model):
     level: Slug
     parameters: dict[ParamName, Any] = Field(default_factory=dict)

@@ -91,6 +91,10 @@ class Clause(Model):
         return self.id, Version(self.version)
 
 
+# Fields that say where a clause was read from, or carry lint notes: not what it says.
+CLAUSE_NOT_CONTENT = frozenset({"file", "body_line", "lint"})
+
+
 class Section(Model):
     id: Slug
     title: Line
