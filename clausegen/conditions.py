@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Union
 
-from clausegen.models.profile import EEA  # noqa: F401  (documented alongside the derived fields)
 
 OPS = ("equals", "in", "contains", "at_least", "not_empty")
 

@@ -23,7 +23,7 @@ from clausegen.loading.strict_yaml import Located
 from clausegen.models.catalogue import Catalogue
 from clausegen.models.document import Document
 from clausegen.models.framework import Framework
-from clausegen.models.library import DOCUMENT_IDS, Library
+from clausegen.models.library import Library
 from clausegen.rendering import docx as docx_rendering
 from clausegen.rendering import markdown
 from clausegen.selection import Selection, select

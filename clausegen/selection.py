@@ -13,7 +13,7 @@ from typing import Any
 from packaging.version import Version
 
 from clausegen import conditions as cond
-from clausegen.errors import Collector, InputError
+from clausegen.errors import Collector
 from clausegen.facts import Facts, derive
 from clausegen.loading.strict_yaml import Located
 from clausegen.models.catalogue import Requirement

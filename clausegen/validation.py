@@ -16,9 +16,9 @@ from markdown_it import MarkdownIt
 from clausegen import conditions as cond
 from clausegen.errors import Collector, Diagnostic
 from clausegen.loading.strict_yaml import Located
-from clausegen.models.catalogue import Catalogue, Requirement
+from clausegen.models.catalogue import Catalogue
 from clausegen.models.framework import Framework
-from clausegen.models.library import DOCUMENT_IDS, Clause, Library
+from clausegen.models.library import DOCUMENT_IDS, Library
 from clausegen.models.profile import TEMPLATE_FIELDS
 from clausegen.parameters import check_value, declaration_differences, is_looser
 from clausegen.rendering.environment import environment, forbidden_constructs
