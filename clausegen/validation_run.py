@@ -41,7 +41,7 @@ def validate_all(inputs: Inputs, paths: list[Path]) -> tuple[list[Diagnostic], s
             loaded = loading.load_profile(path)
             if project is not None:
                 selection = select(loaded.profile, project, loaded.located)
-                assemble(selection, project)
+                assemble(selection, project, loaded.located)
                 warnings += selection.notices
         except ClausegenError as e:
             problems += e.diagnostics
