@@ -163,3 +163,19 @@ def test_dates_outside_the_calendar_raise_period_errors(call, message):
     with pytest.raises(PeriodError) as e:
         call()
     assert str(e.value) == message
+
+
+def test_a_second_language_is_one_entry_of_data(monkeypatch):
+    """Adding a language touches PHRASES only: the same template then writes that language's forms."""
+    units = {"day": ("dag", "dage"), "month": ("måned", "måneder")}
+    duration = {u: {"one": f"{{n}} {units.get(u, (u, u))[0]}", "other": f"{{n}} {units.get(u, (u, u))[1]}"}
+                for u in formatting.UNITS}
+    every = {u: {"one": f"hver {units.get(u, (u, u))[0]}", "other": f"hver {{n}}. {units.get(u, (u, u))[0]}"}
+             for u in formatting.UNITS}
+    monkeypatch.setitem(formatting.PHRASES, "da", formatting.Phrases(
+        locale="da_DK", date="d. MMMM y", amount="{currency} {number}", duration=duration, every=every))
+    source = "{{ one | days }}, {{ two | days }}, {{ two | months(every=True) }}, {{ start | date }}, " \
+             "{{ big | amount('DKK') }}"
+    text = render_template("text", source, {**CTX, "language": "da"}, "c.md", 1, "x")  # no Markdown escapes
+    assert text == "1 dag, 2 dage, hver 2. måned, 1. marts 2027, DKK 5.000.000"
+    assert render(source) == "1 day, 2 days, every 2 months, 1 March 2027, DKK 5,000,000"
