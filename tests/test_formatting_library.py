@@ -25,7 +25,8 @@ UNFORMATTED = {
     "a plural unit after 1": re.compile(rf"(?<![\d.,])1 {_UNIT}\b"),
     "'every 1 ...'": re.compile(r"\bevery 1 [a-z]"),
     "an ISO date": re.compile(r"(?<![\d-])\d{4}-\d{2}-\d{2}(?![\d-])"),
-    "an amount without digit grouping": re.compile(rf"\b(?:{'|'.join(sorted(list_currencies()))}) (?:\d{{4,}}\b|\d+ million\b)"),
+    "an amount without digit grouping": re.compile(rf"\b(?:{'|'.join(sorted(list_currencies()))})"
+                                                   r" (?:\d{4,}\b|\d+ million\b)"),
 }
 # Parameters whose names say they hold a period, an amount or a date; printing one bare is the bug.
 FORMATTED_NAME = re.compile(r"_(?:minutes|hours|days|weeks|months|years|eur|date)$|^contract\.start$")
