@@ -65,7 +65,8 @@ def test_filters_in_english(source, expected):
     ("{{ one | date }}", "|date: a date must be written YYYY-MM-DD, not the number 1"),
     ("{{ '1 March 2027' | date }}", "|date: '1 March 2027' is not a date written YYYY-MM-DD"),
     ("{{ '2027-02-30' | date }}", "|date: '2027-02-30' is not a date written YYYY-MM-DD"),
-    ("{{ start | term_end(text) | date }}", "|term_end: the number of months must be a whole number, not the text '30'"),
+    ("{{ start | term_end(text) | date }}",
+     "|term_end: the number of months must be a whole number, not the text '30'"),
     ("{{ start | term_end(0) | date }}",
      "|term_end: a period of 0 months has no last day; it must be at least 1 month"),
     ("{{ '9999-06-01' | term_end(12) | date }}",
@@ -163,3 +164,19 @@ def test_dates_outside_the_calendar_raise_period_errors(call, message):
     with pytest.raises(PeriodError) as e:
         call()
     assert str(e.value) == message
+
+
+def test_a_second_language_is_one_entry_of_data(monkeypatch):
+    """Adding a language touches PHRASES only: the same template then writes that language's forms."""
+    units = {"day": ("dag", "dage"), "month": ("måned", "måneder")}
+    duration = {u: {"one": f"{{n}} {units.get(u, (u, u))[0]}", "other": f"{{n}} {units.get(u, (u, u))[1]}"}
+                for u in formatting.UNITS}
+    every = {u: {"one": f"hver {units.get(u, (u, u))[0]}", "other": f"hver {{n}}. {units.get(u, (u, u))[0]}"}
+             for u in formatting.UNITS}
+    monkeypatch.setitem(formatting.PHRASES, "da", formatting.Phrases(
+        locale="da_DK", date="d. MMMM y", amount="{currency} {number}", duration=duration, every=every))
+    source = "{{ one | days }}, {{ two | days }}, {{ two | months(every=True) }}, {{ start | date }}, " \
+             "{{ big | amount('DKK') }}"
+    text = render_template("text", source, {**CTX, "language": "da"}, "c.md", 1, "x")  # no Markdown escapes
+    assert text == "1 dag, 2 dage, hver 2. måned, 1. marts 2027, DKK 5.000.000"
+    assert render(source) == "1 day, 2 days, every 2 months, 1 March 2027, DKK 5,000,000"

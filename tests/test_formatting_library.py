@@ -13,6 +13,7 @@ import pytest
 from babel.numbers import list_currencies
 from jinja2 import nodes
 
+from clausegen.errors import InputError
 from clausegen.pipeline import BuildOptions, Inputs, load_project, render
 from clausegen.rendering.environment import environment
 
@@ -24,7 +25,8 @@ UNFORMATTED = {
     "a plural unit after 1": re.compile(rf"(?<![\d.,])1 {_UNIT}\b"),
     "'every 1 ...'": re.compile(r"\bevery 1 [a-z]"),
     "an ISO date": re.compile(r"(?<![\d-])\d{4}-\d{2}-\d{2}(?![\d-])"),
-    "an amount without digit grouping": re.compile(rf"\b(?:{'|'.join(sorted(list_currencies()))}) (?:\d{{4,}}\b|\d+ million\b)"),
+    "an amount without digit grouping": re.compile(rf"\b(?:{'|'.join(sorted(list_currencies()))})"
+                                                   r" (?:\d{4,}\b|\d+ million\b)"),
 }
 # Parameters whose names say they hold a period, an amount or a date; printing one bare is the bug.
 FORMATTED_NAME = re.compile(r"_(?:minutes|hours|days|weeks|months|years|eur|date)$|^contract\.start$")
@@ -85,3 +87,24 @@ def test_no_clause_or_requirement_prints_a_period_amount_or_date_bare(project):
 def test_the_source_check_sees_a_bare_print():
     assert _bare_prints("within {{ deletion_days }} days, from {{ contract.start }}, {{ x | days }}") == \
         ["deletion_days", "contract.start"]
+
+
+@pytest.mark.parametrize("start, term, message", [
+    ("9999-06-01", 1, "a period of 12 months from 9999-07-01 ends after the year 9999"),
+    ("0001-01-01", 1, "-6 months from 0001-02-01 falls outside the years 1 to 9999"),
+])
+def test_a_timeline_outside_the_calendar_is_an_error_at_contract_start(project, tmp_path, monkeypatch, cli,
+                                                                       start, term, message):
+    source = (ROOT / "profiles" / "museum-public-website.yaml").read_text(encoding="utf-8")
+    assert '  start: "2027-03-01"\n  term_months: 24\n' in source
+    profile = tmp_path / "edge.yaml"
+    profile.write_text(source.replace('  start: "2027-03-01"\n  term_months: 24\n',
+                                      f'  start: "{start}"\n  term_months: {term}\n'), encoding="utf-8")
+    expected = (f"{profile}:34: contract.start: the exit timeline cannot be dated: {message}\n"
+                "    hint: check contract.start, contract.term_months and the exit periods")
+    with pytest.raises(InputError) as e:
+        render(profile, project, BuildOptions(formats=("md",)))
+    assert str(e.value) == expected
+    monkeypatch.chdir(ROOT)
+    result = cli("validate", str(profile))
+    assert result.code == 1 and expected in result.err
