@@ -124,7 +124,7 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
     folder = options.out / selection.profile.id
     if not force and manifests.up_to_date(folder, key):
         return BuildResult(selection.profile.id, folder, "unchanged", [], _warnings(selection)), None
-    documents = assemble(selection, project)
+    documents = assemble(selection, project, loaded.located)
     if {"pdf", "html"} & set(options.formats):
         pandoc_path()
     created = datetime.fromtimestamp(options.source_date_epoch, tz=timezone.utc).isoformat()
