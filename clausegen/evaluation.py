@@ -60,7 +60,8 @@ def _result(requirements: tuple[RequirementRow, ...], answered: AnsweredMatrix,
     failed = tuple(r.id for r in requirements if r.marked_as == "minimum" and answers[r.id].complies != "yes")
     missing = tuple(r.id for r in requirements if not answers[r.id].complies)
     scores = {r.id: score_of(answers[r.id].complies, weights[r.id]) for r in requirements if r.id in weights}
-    return TenderResult(answered.tenderer, PurePath(answered.file).name, answered.sha256, answers, failed, missing, scores,
+    return TenderResult(answered.tenderer, PurePath(answered.file).name, answered.sha256, answers, failed, missing,
+                        scores,
                         sum(scores.values(), Fraction(0)) if weights else None)
 
 

@@ -97,7 +97,8 @@ def _awards(evaluation: Evaluation, result: TenderResult, awards: list) -> Table
                   number(result.scores[req.id]) if req.id in result.scores else "-") if evaluation.weights else ()
         rows.append((req.id, shown(answer.complies)) + scored + (answer.description or NONE, answer.evidence or NONE))
     if evaluation.weights:
-        return Table(("ID", "Answer", "Weight", "Score", "Description", "Evidence"), tuple(rows), (14, 12, 10, 10, 32, 22))
+        return Table(("ID", "Answer", "Weight", "Score", "Description", "Evidence"), tuple(rows),
+                     (14, 12, 10, 10, 32, 22))
     return Table(("ID", "Answer", "Description", "Evidence"), tuple(rows), (14, 14, 44, 28))
 
 

@@ -89,7 +89,8 @@ def run(profile_path: Path, answer_paths: list[Path], project: Project, out: Pat
     report = document(evaluation, about)
     created = datetime.fromtimestamp(epoch, tz=timezone.utc)
     custom = {"clausegen.library": f"{lib.name} {lib.version}", "clausegen.profile": selection.profile.id}
-    files = {"evaluation.md": export_report(report, "md", epoch), "evaluation.docx": export_report(report, "docx", epoch),
+    files = {"evaluation.md": export_report(report, "md", epoch),
+             "evaluation.docx": export_report(report, "docx", epoch),
              "evaluation.xlsx": write_sheets(sheets(evaluation), TITLE, about.marking, created, custom)}
     files["evaluation.json"] = _record(current, project, answered, files)
     folder = out / selection.profile.id

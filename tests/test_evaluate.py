@@ -53,7 +53,8 @@ def test_a_matrix_saved_by_libreoffice_is_evaluated(tiny, cli, md_snapshot):
 
 
 def test_report_with_weights_rejections_and_missing_answers(tiny, cli, matrix, md_snapshot):
-    edit(tiny / "profiles/case.yaml", "requirements_as: mixed}", "requirements_as: mixed, award_weights: {SR-ACC-01: 15}}")
+    edit(tiny / "profiles/case.yaml", "requirements_as: mixed}",
+         "requirements_as: mixed, award_weights: {SR-ACC-01: 15}}")
     assert cli("build", "profiles/case.yaml", "--format", "xlsx", "--out", "issued").code == 0
     answer(matrix, tiny / "north.xlsx", {"F2": "yes", "F3": "Partly", "G3": "=Monthly reviews of admin accounts.",
                                          "H3": "Annex 4"}, "Nordic Hosting")
