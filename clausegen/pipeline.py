@@ -220,7 +220,7 @@ def _warnings(selection: Selection) -> list[str]:
         for pick in doc.clauses:
             if pick.newer:
                 pinned.setdefault(pick.clause.id, (pick, []))[1].append(doc.document_id)
-    warnings = []
+    warnings = [notice.format() for notice in selection.notices]
     for clause_id, (pick, documents) in sorted(pinned.items()):
         version = pick.clause.version
         changes = "".join(f"\n    {change}" for change in pick.newer_changes) or \
