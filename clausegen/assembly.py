@@ -168,9 +168,9 @@ def _dpa_part(selection: Selection, project: Project):
                 cited.setdefault(source, [])
                 if pick.clause.id not in cited[source]:
                     cited[source].append(pick.clause.id)
-    for pick in selection.requirements:
-        for source in pick.requirement.sources:
-            cited.setdefault(source, []).append(pick.requirement.id)
+    for req_pick in selection.requirements:
+        for source in req_pick.requirement.sources:
+            cited.setdefault(source, []).append(req_pick.requirement.id)
     rows = []
     for fw in project.frameworks:
         for item in fw.items:

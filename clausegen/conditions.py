@@ -8,8 +8,7 @@ being silently false.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Union
-
+from typing import Any
 
 OPS = ("equals", "in", "contains", "at_least", "not_empty")
 
@@ -94,7 +93,7 @@ class Not:
         return f"not {self.item.describe()}"
 
 
-Condition = Union[Always, Test, All, AnyOf, Not]
+Condition = Always | Test | All | AnyOf | Not
 
 
 class ConditionError(Exception):

@@ -154,16 +154,16 @@ def _choose_versions(profile: Profile, project: Project, located: Located, out: 
             available = ", ".join(c.version for c in sorted(by_id[clause_id], key=lambda c: Version(c.version)))
             out.add(located.file, line, f"pins.{clause_id}", f"version {version!r} does not exist",
                     f"available versions: {available}")
-    chosen = {}
+    chosen: dict[str, tuple[Clause | None, bool, str | None, str]] = {}
     for clause_id, versions in by_id.items():
         versions = sorted(versions, key=lambda c: Version(c.version))
         active = [c for c in versions if c.status == "active"]
         newest_active = active[-1] if active else None
         pin = profile.pins.get(clause_id)
         if pin is not None:
-            clause = next((c for c in versions if c.version == pin), None)
-            newer = newest_active.version if newest_active and clause and Version(newest_active.version) > Version(pin) else None
-            chosen[clause_id] = (clause, True, newer, "")
+            pinned = next((c for c in versions if c.version == pin), None)
+            newer = newest_active.version if newest_active and pinned and Version(newest_active.version) > Version(pin) else None
+            chosen[clause_id] = (pinned, True, newer, "")
         elif newest_active is not None:
             chosen[clause_id] = (newest_active, False, None, "")
         else:

@@ -15,12 +15,10 @@ import time
 from pathlib import Path
 
 import pytest
-
-from clausegen.export import pandoc
-from clausegen.export import writing
-from clausegen.loading import DEFAULT_TEMPLATES
-
 from conftest import ROOT, edit
+
+from clausegen.export import pandoc, writing
+from clausegen.loading import DEFAULT_TEMPLATES
 
 FORMATS = "md,docx,pdf,html"
 OUT = Path("output/tiny-case")

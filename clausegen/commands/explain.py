@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 from clausegen import loading
+from clausegen.commands import inputs
+from clausegen.pipeline import load_project
 from clausegen.selection import select
 from clausegen.validation import Project
 
@@ -42,3 +45,9 @@ def explain(profile_path: Path, project: Project) -> str:
     for doc_id, reason in s.skipped_documents:
         lines += ["", f"document {doc_id}: not built, because {reason} is false"]
     return "\n".join(lines) + "\n"
+
+
+def run(args: argparse.Namespace) -> int:
+    project = load_project(inputs(args))
+    print(explain(args.profile, project), end="")
+    return 0
