@@ -4,5 +4,5 @@ Plain constants with no imports, so that `clausegen --help` can list them withou
 """
 
 DOCUMENT_IDS = ("security-appendix", "tender-requirements", "termination-plan", "nda", "dpa-checklist")
-FORMATS = ("md", "docx", "pdf", "html")
+FORMATS = ("md", "docx", "pdf", "html", "xlsx")
 DEFAULT_FORMATS = ("md", "docx", "pdf")
