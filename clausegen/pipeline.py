@@ -120,7 +120,7 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
     folder = options.out / selection.profile.id
     if not force and manifests.up_to_date(folder, key):
         return BuildResult(selection.profile.id, folder, "unchanged", [], _warnings(selection)), None
-    documents = assemble(selection, project)
+    documents = assemble(selection, project, loaded.located)
     if {"pdf", "html"} & set(options.formats):
         pandoc_path()
     created = datetime.fromtimestamp(options.source_date_epoch, tz=UTC).isoformat()
@@ -216,7 +216,7 @@ def _warnings(selection: Selection) -> list[str]:
         for pick in doc.clauses:
             if pick.newer:
                 pinned.setdefault(pick.clause.id, (pick, []))[1].append(doc.document_id)
-    warnings = []
+    warnings = [notice.format() for notice in selection.notices]
     for clause_id, (pick, documents) in sorted(pinned.items()):
         version = pick.clause.version
         changes = "".join(f"\n    {change}" for change in pick.newer_changes) or \

@@ -28,8 +28,10 @@ def profile_paths(paths: list[Path]) -> tuple[list[Path], list[Diagnostic]]:
     return found, problems
 
 
-def validate_all(inputs: Inputs, paths: list[Path]) -> tuple[list[Diagnostic], str]:
+def validate_all(inputs: Inputs, paths: list[Path]) -> tuple[list[Diagnostic], str, list[Diagnostic]]:
+    """(problems, what was checked, warnings): warnings never fail validation."""
     problems: list[Diagnostic] = []
+    warnings: list[Diagnostic] = []
     project = None
     try:
         project = load_project(inputs)
@@ -41,16 +43,20 @@ def validate_all(inputs: Inputs, paths: list[Path]) -> tuple[list[Diagnostic], s
         try:
             loaded = loading.load_profile(path)
             if project is not None:
-                assemble(select(loaded.profile, project, loaded.located), project)
+                selection = select(loaded.profile, project, loaded.located)
+                assemble(selection, project, loaded.located)
+                warnings += selection.notices
         except ClausegenError as e:
             problems += e.diagnostics
     summary = f"library {display_path(inputs.library)}, catalogues {display_path(inputs.catalogue)}, " \
               f"register {display_path(inputs.frameworks)}, {len(profiles)} profile(s)"
-    return list(dict.fromkeys(problems)), summary
+    return list(dict.fromkeys(problems)), summary, warnings
 
 
 def run(args: argparse.Namespace) -> int:
-    problems, checked = validate_all(inputs(args), args.paths)
+    problems, checked, warnings = validate_all(inputs(args), args.paths)
+    for warning in warnings:
+        print("warning: " + warning.format(), file=sys.stderr)
     for problem in problems:
         print(problem.format(), file=sys.stderr)
     if problems:
