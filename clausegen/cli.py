@@ -109,6 +109,28 @@ examples:
   clausegen diff old/manifest.json output/x/manifest.json --format docx --out changes.docx
 """
 
+EPILOG_EVALUATE = """\
+Reads the compliance matrices tenderers answered (tender-requirements.xlsx from `clausegen build
+PROFILE --format xlsx`, filled in and saved by Excel or LibreOffice), checks each against the
+tender the profile builds now, and writes OUT/<profile id>/evaluation.md, .docx and .xlsx and
+evaluation.json (the answers files' sha256 and the files written):
+
+  - per tenderer: whether every minimum requirement is answered yes, and if not which ones, so
+    that the tender is rejected;
+  - the award criteria's answers, scored where the profile gives procurement.award_weights
+    (yes: the weight, partly: half, no or no answer: 0);
+  - answers left empty; and all tenderers side by side.
+
+The tenderer's name comes from Instructions!B3 (else the file name). A matrix whose hidden sheet,
+requirement text, ids or rows were changed, from another profile or library version, with an
+answer other than yes, partly or no, or a file that is not a readable .xlsx, is an error naming
+the file, sheet and cell, and nothing is written.
+
+examples:
+  clausegen evaluate profiles/x.yaml answers/acme.xlsx answers/nordic.xlsx
+"""
+
+
 def _lint_epilog() -> str:
     from clausegen.lint import RULES
     from clausegen.loading.lint_terms import SHIPPED_TERMS
@@ -199,6 +221,13 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--out", type=Path, default=None, metavar="FILE", help="write to FILE (needed for docx)")
     d.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                    help="colour the text output (default: auto, when writing to a terminal and NO_COLOR is unset)")
+
+    ev = sub.add_parser("evaluate", parents=[inputs], help="evaluate tenderers' answered compliance matrices",
+                        description="Evaluate answered compliance matrices against a profile's tender.",
+                        epilog=EPILOG_EVALUATE, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ev.add_argument("profile", type=Path, metavar="PROFILE", help="the tender's risk profile")
+    ev.add_argument("answers", nargs="+", type=Path, metavar="ANSWERS.xlsx", help="one answered matrix per tenderer")
+    ev.add_argument("--out", type=Path, default=Path("output"), metavar="DIR", help="output folder (default: output)")
     return parser
 
 
