@@ -138,9 +138,15 @@ class SubSupplier(Model):
         return value
 
 
+Weight = Annotated[int, Field(ge=1, le=1000)]
+
+
 class Procurement(Model):
     mode: Literal["tender", "direct", "framework"]
     requirements_as: Literal["minimum", "award", "mixed"]
+    # Award criterion id -> weight, published in the tender and used by `clausegen evaluate` to
+    # score answers (yes: the weight, partly: half of it, no or none: 0). Default: no scores.
+    award_weights: dict[str, Weight] = Field(default_factory=dict)
 
 
 class Contract(Model):
