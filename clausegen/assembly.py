@@ -6,12 +6,14 @@ Sections with nothing in them are dropped rather than printed empty.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from typing import Any
 
+from clausegen import periods
 from clausegen.errors import Diagnostic, InputError
+from clausegen.loading.strict_yaml import Located
 from clausegen.models.document import Document, Part, Section, Table
+from clausegen.rendering import formatting
 from clausegen.rendering.markdown import render_template
 from clausegen.selection import DocumentSelection, RequirementPick, Selection
 from clausegen.validation import GENERATED_NEEDS, Project
@@ -30,15 +32,23 @@ def context(selection: Selection) -> dict[str, Any]:
         level_title=facts.level.title,
         transfers_outside_eea=facts.transfers_outside_eea,
         third_countries=list(facts.third_countries),
+        language=profile.language,  # read by the formatting filters (|date, |days, ...)
     )
     data.update({name: p.value for name, p in selection.parameters.items()})
     return data
 
 
-def assemble(selection: Selection, project: Project) -> tuple[Document, ...]:
+def assemble(selection: Selection, project: Project, located: Located | None = None) -> tuple[Document, ...]:
+    """`located` (the profile as read) lets a date outside the calendar be reported at its line."""
     ctx = context(selection)
     requirement_rows = {pick.requirement.id: _requirement_text(pick, ctx) for pick in selection.requirements}
-    return tuple(_document(doc, selection, project, ctx, requirement_rows) for doc in selection.documents)
+    try:
+        return tuple(_document(doc, selection, project, ctx, requirement_rows) for doc in selection.documents)
+    except periods.PeriodError as e:
+        path = ("contract", "start")
+        file, line = (located.file, located.line(path)) if located else (f"profile {selection.profile.id}", None)
+        raise InputError(Diagnostic(file, line, "contract.start", f"the exit timeline cannot be dated: {e}",
+                                    "check contract.start, contract.term_months and the exit periods")) from e
 
 
 def _document(doc: DocumentSelection, selection: Selection, project: Project, ctx: dict[str, Any],
@@ -102,41 +112,46 @@ def _generated(kind: str | None, document_id: str, selection: Selection, project
 TIMELINE_PARAMETERS = GENERATED_NEEDS["timeline"]
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Calendar months, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+def _timeline_dates(start: dt.date, term_months: int, p: dict[str, Any]) -> dict[str, dt.date]:
+    """The exit dates under the period rule of clausegen.periods (docs/format.md)."""
+    end = periods.term_end(start, term_months)  # the last day of the term
+    expiry = periods.add_days(end, 1)  # the Agreement expires at the end of `end`, i.e. as this day begins
+    deletion = periods.add_days(end, p["deletion_days"])
+    return {
+        "start": start,
+        "exit_start": periods.months_before(expiry, p["exit_period_months"]),
+        "end": end,
+        "deletion": deletion,
+        "evidence": periods.add_days(deletion, p["deletion_certificate_days"]),
+        "closure": periods.term_end(expiry, p["exit_log_retention_months"]),
+    }
 
 
 def _timeline_part(selection: Selection):
     """Exit dates computed from contract.start and contract.term_months, assuming the full term."""
     p = {name: selection.parameters[name].value for name in TIMELINE_PARAMETERS}
-    start = dt.date.fromisoformat(selection.profile.contract.start)
-    end = add_months(start, selection.profile.contract.term_months)
-    exit_start = add_months(end, -p["exit_period_months"])
-    deletion = end + dt.timedelta(days=p["deletion_days"])
-    evidence = deletion + dt.timedelta(days=p["deletion_certificate_days"])
-    closure = add_months(end, p["exit_log_retention_months"])
+    contract, lang = selection.profile.contract, selection.profile.language
+    d = _timeline_dates(periods.parse_iso(contract.start), contract.term_months, p)
+    date = {name: formatting.format_date(lang, day) for name, day in d.items()}
+
+    def span(n: int, unit: str) -> str:
+        return formatting.format_quantity(lang, n, unit)
+
     rows = (
-        ("Agreement starts", start.isoformat(), "Term of " + _plural(selection.profile.contract.term_months, "month") + "."),
-        ("Notice and start of the Exit Period", exit_start.isoformat(),
-         f"Latest date for notice of non-renewal; exit kick-off within {_plural(p['exit_kickoff_days'], 'day')}."),
-        ("Transition", f"{exit_start.isoformat()} to {end.isoformat()}",
+        ("Agreement starts", date["start"], f"Term of {span(contract.term_months, 'month')}."),
+        ("Notice and start of the Exit Period", date["exit_start"],
+         f"Latest date for notice of non-renewal; exit kick-off within {span(p['exit_kickoff_days'], 'day')}."),
+        ("Transition", f"{date['exit_start']} to {date['end']}",
          "Transition assistance, knowledge transfer, return and transfer of Client Assets."),
-        ("Hand-over and end of the Agreement", end.isoformat(),
-         f"Service handed over; all access revoked within {_plural(p['exit_access_revocation_hours'], 'hour')}."),
-        ("Deletion", deletion.isoformat(), "All Client Data deleted, backups included, except retained logs."),
-        ("Evidence of deletion", evidence.isoformat(), "Deletion certificate delivered to the Client."),
-        ("Closure", closure.isoformat(), "Retained security logs deleted or returned; the exit is closed."),
+        ("Hand-over and end of the Agreement", date["end"],
+         f"Service handed over; all access revoked within {span(p['exit_access_revocation_hours'], 'hour')}."),
+        ("Deletion", date["deletion"], "All Client Data deleted, backups included, except retained logs."),
+        ("Evidence of deletion", date["evidence"], "Deletion certificate delivered to the Client."),
+        ("Closure", date["closure"], "Retained security logs deleted or returned; the exit is closed."),
     )
     note = ("Dates assume the Agreement runs its full term from the start date. If it ends on another date, "
             "every later date moves with it.")
     return "Exit dates", note, Table(("Phase", "Date", "What happens"), rows, (28, 22, 50))
-
-
-def _plural(n: int, unit: str) -> str:
-    return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
 
 
 def _requirement_parts(document_id: str, selection: Selection, project: Project,

@@ -38,7 +38,7 @@ def validate_all(inputs: Inputs, paths: list[Path]) -> tuple[list[Diagnostic], s
         try:
             loaded = loading.load_profile(path)
             if project is not None:
-                assemble(select(loaded.profile, project, loaded.located), project)
+                assemble(select(loaded.profile, project, loaded.located), project, loaded.located)
         except ClausegenError as e:
             problems += e.diagnostics
     summary = f"library {display_path(inputs.library)}, catalogues {display_path(inputs.catalogue)}, " \
