@@ -11,6 +11,7 @@ from typing import Any
 
 from clausegen import periods
 from clausegen.errors import Diagnostic, InputError
+from clausegen.facts import third_country_sub_suppliers, without_transfer
 from clausegen.loading.strict_yaml import Located
 from clausegen.models.document import Document, Part, Section, Table
 from clausegen.rendering import formatting
@@ -32,6 +33,10 @@ def context(selection: Selection) -> dict[str, Any]:
         level_title=facts.level.title,
         transfers_outside_eea=facts.transfers_outside_eea,
         third_countries=list(facts.third_countries),
+        transfer_mechanism_missing=facts.values["transfer_mechanism_missing"],
+        transfer_mechanisms=facts.values["transfer_mechanisms"],
+        supplier_known=facts.values["supplier_known"],
+        sub_suppliers_without_transfer=[s.model_dump() for _, s in without_transfer(profile)],
         language=profile.language,  # read by the formatting filters (|date, |days, ...)
     )
     data.update({name: p.value for name, p in selection.parameters.items()})
@@ -51,9 +56,16 @@ def assemble(selection: Selection, project: Project, located: Located | None = N
                                     "check contract.start, contract.term_months and the exit periods")) from e
 
 
+TENDER_DOCUMENT = "tender-requirements"
+
+
 def _document(doc: DocumentSelection, selection: Selection, project: Project, ctx: dict[str, Any],
               requirement_rows: dict[str, tuple[str, str]]) -> Document:
     profile = selection.profile
+    # The supplier is chosen by the tender: the tender specification must not name one.
+    supplier = None if doc.document_id == TENDER_DOCUMENT else profile.supplier
+    if supplier is None:
+        ctx = {**ctx, "supplier": None}
     sections: list[Section] = []
     for spec in doc.spec.sections:
         number = str(len(sections) + 1)
@@ -79,15 +91,24 @@ def _document(doc: DocumentSelection, selection: Selection, project: Project, ct
     return Document(
         document_id=doc.document_id,
         title=doc.spec.title,
-        subtitle=f"{profile.title}: {profile.client.name} and {profile.supplier.name}",
+        subtitle=_subtitle(profile.title, profile.client.name, supplier.name if supplier else None,
+                           doc.document_id),
         marking=selection.facts.level.marking,
         client=profile.client.name,
-        supplier=profile.supplier.name,
+        supplier=supplier.name if supplier else None,
         profile_title=profile.title,
         library_name=project.library.meta.name,
         library_version=project.library.meta.version,
         sections=tuple(sections),
     )
+
+
+def _subtitle(title: str, client: str, supplier: str | None, document_id: str) -> str:
+    if document_id == TENDER_DOCUMENT:
+        return f"{title}: tender by {client}"
+    if supplier is None:
+        return f"{title}: {client} and the supplier selected in the tender"
+    return f"{title}: {client} and {supplier}"
 
 
 def _requirement_text(pick: RequirementPick, ctx: dict[str, Any]) -> tuple[str, str]:
@@ -206,10 +227,31 @@ def _dpa_part(selection: Selection, project: Project):
     return "Processor-contract checklist", "Mark each item as met, not met or not applicable.", table
 
 
+TRANSFER_MECHANISMS = {
+    "adequacy": "Adequacy decision (GDPR Art. 45)",
+    "dpf": "EU-US Data Privacy Framework (Decision (EU) 2023/1795)",
+    "scc": "Standard contractual clauses (GDPR Art. 46(2)(c))",
+    "bcr": "Binding corporate rules (GDPR Art. 47)",
+}
+
+
 def _sub_supplier_part(selection: Selection):
     subs = selection.profile.sub_suppliers
     if not subs:
         return "Sub-suppliers at signature", "The Supplier uses no sub-suppliers at the signing of the Agreement.", None
     rows = tuple((s.name, s.country, s.service, "Yes" if s.access_to_data else "No") for s in subs)
-    return "Sub-suppliers at signature", "", Table(("Sub-supplier", "Country", "Service", "Access to client data"),
-                                                   rows, (30, 12, 40, 18))
+    abroad = {i for i, _ in third_country_sub_suppliers(selection.profile)}
+    if not abroad:
+        return "Sub-suppliers at signature", "", Table(("Sub-supplier", "Country", "Service", "Access to client data"),
+                                                       rows, (30, 12, 40, 18))
+    # A sub-supplier outside the EU/EEA with access to data: say on what the transfer rests.
+    rows = tuple(row + (_transfer_cell(s) if i in abroad else "Not applicable",)
+                 for i, (row, s) in enumerate(zip(rows, subs)))
+    note = ("A transfer marked \"to be agreed\" may not take place until the Parties have agreed a transfer "
+            "mechanism under Chapter V GDPR in writing." if selection.facts.values["transfer_mechanism_missing"] else "")
+    return "Sub-suppliers at signature", note, Table(
+        ("Sub-supplier", "Country", "Service", "Access to client data", "Transfer mechanism"), rows, (24, 10, 32, 12, 22))
+
+
+def _transfer_cell(sub) -> str:
+    return TRANSFER_MECHANISMS[sub.transfer] if sub.transfer else "None stated: to be agreed before any transfer"
