@@ -6,12 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from clausegen import loading
 from clausegen.pipeline import Inputs, load_project
 from clausegen.selection import select
-
-from conftest import ROOT
 
 PROFILES = sorted((ROOT / "profiles").glob("*.yaml"))
 
