@@ -20,8 +20,8 @@ from clausegen import loading, pipeline
 from clausegen.commands import inputs, list_option
 from clausegen.errors import ClausegenError, Diagnostic, UsageError, display_path
 from clausegen.models.names import DEFAULT_FORMATS, DOCUMENT_IDS, FORMATS
+from clausegen.models.project import Project
 from clausegen.pipeline import BuildOptions, Inputs, build, load_project, source_date_epoch
-from clausegen.validation import Project
 
 
 @dataclass
