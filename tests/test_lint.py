@@ -4,11 +4,11 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, edit
 
 from clausegen.cli import main
 import clausegen.lint as lint_package
 from clausegen.lint import RULES
-from conftest import ROOT, edit
 
 CONF = "catalogues/confidential.yaml"
 PUBLIC = "catalogues/public.yaml"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from packaging.version import Version
 from pydantic import AfterValidator, BeforeValidator, Field
@@ -19,8 +19,6 @@ def _not_null(value: Any) -> Any:
 
 # The event whose period a parameter sets (see `events:` in library.yaml); optional.
 Event = Annotated[EventId | None, BeforeValidator(_not_null)]
-
-DOCUMENT_IDS = ("security-appendix", "tender-requirements", "termination-plan", "nda", "dpa-checklist")
 
 
 def _semver(value: str) -> str:
@@ -73,7 +71,7 @@ class ChoiceParameter(Model):
 
 
 Parameter = Annotated[
-    Union[IntegerParameter, StringParameter, BooleanParameter, ChoiceParameter], Field(discriminator="type")
+    IntegerParameter | StringParameter | BooleanParameter | ChoiceParameter, Field(discriminator="type")
 ]
 
 
