@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, edit
 
-from clausegen.cli import main
 import clausegen.lint as lint_package
+from clausegen.cli import main
 from clausegen.lint import RULES
 
 CONF = "catalogues/confidential.yaml"

@@ -5,10 +5,10 @@
 import json
 
 import pytest
+from conftest import ROOT, edit
 
 from clausegen.cli import main
 from clausegen.lint import periods
-from conftest import ROOT, edit
 
 PUBLIC = "catalogues/public.yaml"
 CONF = "catalogues/confidential.yaml"

@@ -25,7 +25,6 @@ from clausegen.models.framework import Framework
 from clausegen.models.library import Clause, Library
 from clausegen.models.lint import LintTerms, Suppression
 
-
 # The consistency rules (E-EVENT-*, T-*) read whole documents; the tests of the per-item rules
 # switch them off to keep their expected output about one rule.
 CONSISTENCY = True
