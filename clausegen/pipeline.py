@@ -26,10 +26,11 @@ from clausegen.models.document import Document
 from clausegen.models.framework import Framework
 from clausegen.models.library import Library
 from clausegen.models.names import DEFAULT_FORMATS, FORMATS
+from clausegen.models.project import Project
 from clausegen.rendering import docx as docx_rendering
 from clausegen.rendering import markdown
 from clausegen.selection import Selection, select
-from clausegen.validation import Project, validate
+from clausegen.validation import validate
 
 DEFAULT_EPOCH = 315532800  # 1980-01-01T00:00:00Z, the earliest date a zip file can hold
 # Threads for pandoc and Typst per profile; CLAUSEGEN_EXPORT_THREADS=1 gives the plain sequential

@@ -7,7 +7,6 @@ global parameter table). Every problem in every file is collected before anythin
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from jinja2 import TemplateSyntaxError, meta, nodes
@@ -21,6 +20,7 @@ from clausegen.models.framework import Framework
 from clausegen.models.library import Library
 from clausegen.models.names import DOCUMENT_IDS
 from clausegen.models.profile import TEMPLATE_FIELDS
+from clausegen.models.project import Project
 from clausegen.parameters import check_value, declaration_differences, is_looser
 from clausegen.rendering.environment import environment, forbidden_constructs
 
@@ -30,25 +30,6 @@ TENDER_DOCUMENT = "tender-requirements"
 TEMPLATE_GLOBALS = {"range"}
 GENERATED_NEEDS = {"timeline": ("exit_period_months", "exit_kickoff_days", "exit_access_revocation_hours", "deletion_days",
                                 "deletion_certificate_days", "exit_log_retention_months")}
-
-
-@dataclass(frozen=True)
-class Project:
-    """Validated inputs, with conditions parsed and parameters gathered. Immutable."""
-
-    library: Library
-    catalogue: Catalogue
-    frameworks: tuple[Framework, ...]
-    fields: dict[str, cond.FieldSpec]
-    clause_conditions: dict[tuple[str, str], cond.Condition]
-    requirement_conditions: dict[str, cond.Condition]
-    document_conditions: dict[str, cond.Condition]
-    tier_conditions: tuple[tuple[str, cond.Condition], ...]
-    parameters: dict[str, Any]
-    source_items: dict[str, str] = field(default_factory=dict)  # id -> summary
-    # Content hashes of clauses and requirements, filled on first use (manifest.content_hash):
-    # the same clause is hashed once per process, not once per profile and document.
-    content_hashes: dict[tuple[str, str, str], str] = field(default_factory=dict, compare=False, repr=False)
 
 
 def validate(library: Library, catalogue: Catalogue, frameworks: list[Framework],
