@@ -21,7 +21,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, Any
 
 TIME_SECONDS = 60.0
 MAX_PAGES = 2000
@@ -73,9 +73,10 @@ def serve(font_paths: list[str], memory_bytes: int) -> None:
                 standards, _, source = _read(requests, size).partition(b"\n")
             except EOFError:
                 return  # the parent is gone or done
+            wanted: Any = [s for s in standards.decode().split(",") if s]  # names the typst stub lists
             try:
-                kind, payload = b"o", compiler.compile(input=source, format="pdf",
-                                                       pdf_standards=[s for s in standards.decode().split(",") if s])
+                pdf = compiler.compile(input=source, format="pdf", pdf_standards=wanted)
+                kind, payload = b"o", pdf if isinstance(pdf, bytes) else b""
             except typst.TypstError as e:
                 kind, payload = b"e", str(e).encode("utf-8")
             except MemoryError:
