@@ -164,6 +164,9 @@ def _parser() -> argparse.ArgumentParser:
                         "missing files fall back to the shipped defaults (see docs/templates.md)")
     b.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
                    help="build N profiles at a time in worker processes (default: 1)")
+    b.add_argument("--answers", type=Path, default=None, metavar="WINNER.xlsx",
+                   help="the winning tenderer's answered matrix: the security appendix gets a schedule of what the "
+                        "supplier committed to, and the manifest records the file's sha256 (one profile only)")
     b.add_argument("--force", action="store_true",
                    help="rebuild profiles whose output is already current (by default they are skipped)")
 
@@ -240,8 +243,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         raise UsageError(Diagnostic("--jobs", None, "", f"{args.jobs} is not a number of worker processes",
                                     "use 1 or more"))
+    if args.answers is not None and len(args.profiles) != 1:
+        raise UsageError(Diagnostic("--answers", None, "", "the winner's answers belong to one tender",
+                                    "build one profile with --answers"))
     options = BuildOptions(out=args.out, formats=formats or DEFAULT_FORMATS, documents=documents,
-                           templates=args.templates, source_date_epoch=source_date_epoch(dict(os.environ)))
+                           templates=args.templates, source_date_epoch=source_date_epoch(dict(os.environ)),
+                           answers=args.answers)
     inputs = _inputs(args)
     project = load_project(inputs)
     console = Console(stderr=True, highlight=False, soft_wrap=True)
