@@ -100,8 +100,9 @@ def test_every_language_has_a_phrase_for_every_plural_category_of_its_locale():
 
 
 def test_the_filters_are_allowed_by_the_sandbox_and_named_in_the_docs():
-    from clausegen.rendering.environment import ALLOWED_FILTERS
     from conftest import ROOT
+
+    from clausegen.rendering.environment import ALLOWED_FILTERS
 
     docs = (ROOT / "docs" / "format.md").read_text(encoding="utf-8")
     for name in FORMAT_FILTERS:

@@ -11,13 +11,12 @@ import re
 
 import pytest
 from babel.numbers import list_currencies
+from conftest import ROOT
 from jinja2 import nodes
 
 from clausegen.errors import InputError
 from clausegen.pipeline import BuildOptions, Inputs, load_project, render
 from clausegen.rendering.environment import environment
-
-from conftest import ROOT
 
 PROFILES = sorted((ROOT / "profiles").glob("*.yaml"))
 _UNIT = r"(?:minute|hour|day|working day|week|month|year)s"
