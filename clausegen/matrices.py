@@ -130,7 +130,7 @@ def matrix(document_id: str, selection: Selection, project: Project, title: str,
     if document_id == "dpa-checklist":
         _, note, table = _dpa_part(selection, project)
         rows = tuple(tuple(row[:4]) for row in table.rows)
-        columns = tuple(Column(c, w) for c, w in zip(table.columns[:4], (10, 16, 60, 30)))
+        columns = tuple(Column(c, w) for c, w in zip(table.columns[:4], (10, 16, 60, 30), strict=False))
         columns += (Column("Status", 16, True, DPA_STATUS), Column("Notes", 40, True))
         return Matrix(document_id, title, subtitle, marking, "Checklist", columns,
                       tuple(r + ("", "") for r in rows), tuple(row_hash(r) for r in rows), meta, (note,))

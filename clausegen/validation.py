@@ -18,7 +18,8 @@ from clausegen.errors import Collector, Diagnostic
 from clausegen.loading.strict_yaml import Located
 from clausegen.models.catalogue import Catalogue
 from clausegen.models.framework import Framework
-from clausegen.models.library import DOCUMENT_IDS, Library
+from clausegen.models.library import Library
+from clausegen.models.names import DOCUMENT_IDS
 from clausegen.models.profile import TEMPLATE_FIELDS
 from clausegen.parameters import check_value, declaration_differences, is_looser
 from clausegen.rendering.environment import environment, forbidden_constructs
@@ -183,7 +184,8 @@ def validate(library: Library, catalogue: Catalogue, frameworks: list[Framework]
         out.add(cat_file, where(cat_file, ("levels",)), "levels", "level ids must be unique")
 
     # Level and tier parameter values: known, well typed, never looser going up.
-    _check_ladder([(lvl.level, lvl.parameters, f"{catalogue.root}/{lvl.level}.yaml") for lvl in catalogue.levels], ("parameters",), parameters, where, out, "level")
+    _check_ladder([(lvl.level, lvl.parameters, f"{catalogue.root}/{lvl.level}.yaml") for lvl in catalogue.levels],
+                  ("parameters",), parameters, where, out, "level")
     _check_ladder([(t.id, t.parameters, lib_file) for t in library.meta.risk_tiers],
                   None, parameters, where, out, "risk tier", tier_paths=True)
 
@@ -307,7 +309,7 @@ def _attribute_problems(ast: nodes.Template) -> list[tuple[int, str]]:
 
 
 _MD = MarkdownIt("commonmark").enable("table")
-_MD.validateLink = lambda url: True  # see every link, also file: and data: ones markdown-it would leave as text
+_MD.validateLink = lambda url: True  # type: ignore[method-assign]  # see every link, also file: and data: ones markdown-it would leave as text
 
 
 # Markdown produces headings, HTML, images, links and raw blocks only from these characters;

@@ -8,7 +8,6 @@ import docx
 import openpyxl
 import pypdf
 import pytest
-
 from conftest import DATA
 from test_evaluate import answer
 

@@ -99,7 +99,7 @@ def test_jobs_must_be_positive(tiny, cli):
 def test_progress_bar_on_a_terminal(tiny, cli, monkeypatch):
     import io
 
-    import clausegen.cli as cli_module
+    import clausegen.commands.build as cli_module
 
     screen = io.StringIO()
 

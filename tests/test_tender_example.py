@@ -6,10 +6,9 @@ import shutil
 
 import openpyxl
 import pytest
+from conftest import ROOT
 
 from clausegen.cli import main
-
-from conftest import ROOT
 
 PROFILE = "examples/tender/aero-municipality-tender.yaml"
 NORDIC = "examples/tender/answers/nordic-hosting.xlsx"
