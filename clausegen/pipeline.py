@@ -19,7 +19,7 @@ from clausegen.errors import Diagnostic, InputError, RenderError
 from clausegen.export import manifest as manifests
 from clausegen.export.commit import commit, tidy
 from clausegen.export.pandoc import convert, pandoc_path
-from clausegen.export.pdf import compile_pdf, unsupported_values
+from clausegen.export.pdf import compile_pdf, prestart, unsupported_values
 from clausegen.loading.strict_yaml import Located
 from clausegen.matrices import requirement_rows, weight_problems
 from clausegen.models.catalogue import Catalogue
@@ -28,10 +28,11 @@ from clausegen.models.framework import Framework
 from clausegen.models.library import Library
 from clausegen.models.manifest import AnswersRef
 from clausegen.models.names import DEFAULT_FORMATS, FORMATS
+from clausegen.models.project import Project
 from clausegen.rendering import docx as docx_rendering
 from clausegen.rendering import markdown
 from clausegen.selection import Selection, select
-from clausegen.validation import Project, validate
+from clausegen.validation import validate
 
 if TYPE_CHECKING:
     from clausegen.loading.answers import AnsweredMatrix
@@ -144,6 +145,8 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
                           for d in documents)
     if {"pdf", "html"} & set(options.formats):
         pandoc_path()
+    if "pdf" in options.formats:
+        prestart()  # the Typst worker starts while the documents are assembled
     created = datetime.fromtimestamp(options.source_date_epoch, tz=UTC).isoformat()
     properties = docx_rendering.Properties(created, {
         "clausegen.library": f"{project.library.meta.name} {project.library.meta.version}",
@@ -224,7 +227,7 @@ def _metadata(document: Document) -> dict[str, str]:
 
 def _pdf(document: Document, body: str, templates: loading.Templates) -> bytes:
     typst_source = convert(body, "typst", _template_file(templates.typst), _metadata(document), document.document_id)
-    return compile_pdf(typst_source, document.document_id)
+    return compile_pdf(typst_source, document.document_id, template=templates.typst[1])
 
 
 def _html(document: Document, body: str, templates: loading.Templates) -> bytes:

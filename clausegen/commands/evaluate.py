@@ -24,9 +24,9 @@ from clausegen.export.writing import write_all
 from clausegen.export.xlsx import write_sheets
 from clausegen.loading.answers import AnsweredMatrix, load_answers
 from clausegen.matrices import Matrix, matrix, requirement_rows, weight_problems
+from clausegen.models.project import Project
 from clausegen.pipeline import load_project, source_date_epoch
 from clausegen.selection import Selection, select
-from clausegen.validation import Project
 
 TENDER = "tender-requirements"
 
