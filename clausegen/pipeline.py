@@ -20,6 +20,7 @@ from clausegen.export import manifest as manifests
 from clausegen.export.commit import commit, tidy
 from clausegen.export.pandoc import convert, pandoc_path
 from clausegen.export.pdf import compile_pdf, prestart, unsupported_values
+from clausegen.loading import cache
 from clausegen.loading.strict_yaml import Located
 from clausegen.matrices import requirement_rows, weight_problems
 from clausegen.models.catalogue import Catalogue
@@ -97,6 +98,7 @@ def load_project(inputs: Inputs) -> Project:
     """Load and validate library, catalogue and source register; every problem at once."""
     sources = load_sources(inputs)
     project, problems = validate(sources.library, sources.catalogue, sources.frameworks, sources.located)
+    cache.current().save()
     if problems or project is None:
         raise InputError(problems)
     return project
