@@ -14,10 +14,11 @@ from clausegen.errors import Diagnostic, InputError
 from clausegen.facts import third_country_sub_suppliers, without_transfer
 from clausegen.loading.strict_yaml import Located
 from clausegen.models.document import Document, Part, Section, Table
+from clausegen.models.project import Project
 from clausegen.rendering import formatting
 from clausegen.rendering.markdown import render_template
 from clausegen.selection import DocumentSelection, RequirementPick, Selection
-from clausegen.validation import GENERATED_NEEDS, Project
+from clausegen.validation import GENERATED_NEEDS
 
 MARKED_AS = {"minimum": "Minimum requirement", "award": "Award criterion"}
 # In the contract every listed requirement binds: a minimum requirement in full, an award

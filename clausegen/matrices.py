@@ -14,9 +14,9 @@ from typing import Any
 from clausegen.assembly import BINDS, MARKED_AS, _dpa_part, context
 from clausegen.errors import Diagnostic
 from clausegen.loading.strict_yaml import Located
+from clausegen.models.project import Project
 from clausegen.rendering.markdown import render_template
 from clausegen.selection import RequirementPick, Selection
-from clausegen.validation import Project
 
 MATRIX_FORMAT = "clausegen-matrix 1"
 ANSWERS = ("yes", "partly", "no")

@@ -20,8 +20,9 @@ from clausegen.models import countries
 from clausegen.models.catalogue import Requirement
 from clausegen.models.library import Clause, DocumentSpec
 from clausegen.models.profile import Exclusion, Profile
+from clausegen.models.project import Project
 from clausegen.parameters import check_value, stricter_of
-from clausegen.validation import TENDER_DOCUMENT, Project
+from clausegen.validation import TENDER_DOCUMENT
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,12 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from clausegen import pipeline
+from clausegen import loading, pipeline
 from clausegen.commands import inputs, list_option
 from clausegen.errors import ClausegenError, Diagnostic, UsageError, display_path
 from clausegen.models.names import DEFAULT_FORMATS, DOCUMENT_IDS, FORMATS
+from clausegen.models.project import Project
 from clausegen.pipeline import BuildOptions, Inputs, build, load_project, source_date_epoch
-from clausegen.validation import Project
 
 
 @dataclass
@@ -63,8 +63,22 @@ def _work(path: Path, options: BuildOptions, force: bool) -> Outcome:
 
 
 def run_batch(paths: list[Path], inputs: Inputs, project: Project, options: BuildOptions, jobs: int, force: bool,
-        done: Callable[[Outcome], None]) -> list[Outcome]:
-    """Build every profile; `done` is called as each finishes. Results come back in input order."""
+              done: Callable[[Outcome], None]) -> list[Outcome]:
+    """Build every profile; `done` is called as each finishes. Results come back in input order.
+
+    Profiles that share an id fail before anything is built, so neither overwrites the other's folder.
+    """
+    refused = {path: Outcome(path, "failed", diagnostics=[problem], exit_code=1)
+               for path, problem in duplicate_ids(paths, options.out).items()}
+    for outcome in refused.values():
+        done(outcome)
+    rest = [p for p in paths if p not in refused]
+    built = dict(zip(rest, _build_all(rest, inputs, project, options, jobs, force, done), strict=True))
+    return [refused.get(p) or built[p] for p in paths]
+
+
+def _build_all(paths: list[Path], inputs: Inputs, project: Project, options: BuildOptions, jobs: int, force: bool,
+               done: Callable[[Outcome], None]) -> list[Outcome]:
     if jobs <= 1 or len(paths) <= 1:
         outcomes = []
         for path in paths:
@@ -85,18 +99,30 @@ def run_batch(paths: list[Path], inputs: Inputs, project: Project, options: Buil
     return [by_path[i] for i in range(len(paths))]
 
 
-def duplicate_ids(outcomes: list[Outcome]) -> list[Diagnostic]:
-    """Two profiles with one id write into one folder; that is an error, not a silent overwrite."""
-    seen: dict[str, Path] = {}
-    problems = []
-    for outcome in outcomes:
-        if not outcome.profile_id:
+def duplicate_ids(paths: list[Path], out: Path) -> dict[Path, Diagnostic]:
+    """Profiles that share an id would share one output folder: each gets an error before anything is built.
+
+    Only the `id` key is read here; a profile that does not parse is left to its own build to report.
+    """
+    by_id: dict[str, list[tuple[Path, int | None]]] = {}
+    for path in paths:
+        try:
+            located = loading.read_yaml(path)
+        except ClausegenError:
             continue
-        if outcome.profile_id in seen:
-            problems.append(Diagnostic(str(outcome.path), None, "id",
-                                       f"same profile id {outcome.profile_id!r} as {seen[outcome.profile_id]}; "
-                                       f"both wrote to {outcome.folder}", "give each profile its own id"))
-        seen.setdefault(outcome.profile_id, outcome.path)
+        profile_id = located.data.get("id") if isinstance(located.data, dict) else None
+        if isinstance(profile_id, str):
+            by_id.setdefault(profile_id, []).append((path, located.line(("id",))))
+    problems = {}
+    for profile_id, found in by_id.items():
+        if len({p.resolve() for p, _ in found}) < 2:  # one file named twice is one profile
+            continue
+        for path, line in found:
+            others = ", ".join(display_path(p) for p, _ in found if p != path)
+            problems[path] = Diagnostic(display_path(path), line, "id",
+                                        f"same profile id {profile_id!r} as {others}; they would share "
+                                        f"{display_path(out / profile_id)}, so neither is built",
+                                        "give each profile its own id")
     return problems
 
 
@@ -110,8 +136,12 @@ def run(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         raise UsageError(Diagnostic("--jobs", None, "", f"{args.jobs} is not a number of worker processes",
                                     "use 1 or more"))
+    if args.answers is not None and len(args.profiles) != 1:
+        raise UsageError(Diagnostic("--answers", None, "", "the winner's answers belong to one tender",
+                                    "build one profile with --answers"))
     options = BuildOptions(out=args.out, formats=formats or DEFAULT_FORMATS, documents=documents,
-                           templates=args.templates, source_date_epoch=source_date_epoch(dict(os.environ)))
+                           templates=args.templates, source_date_epoch=source_date_epoch(dict(os.environ)),
+                           answers=args.answers)
     sources = inputs(args)
     project = load_project(sources)
     console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -125,14 +155,11 @@ def run(args: argparse.Namespace) -> int:
             progress.advance(task)
 
         outcomes = run_batch(list(args.profiles), sources, project, options, args.jobs, args.force, done)
-    duplicates = duplicate_ids(outcomes)
-    for problem in duplicates:
-        print(problem.format(), file=sys.stderr)
     counts = {status: sum(1 for o in outcomes if o.status == status) for status in ("built", "unchanged", "failed")}
     if len(outcomes) > 1:
         print(f"{counts['built']} built, {counts['unchanged']} unchanged, {counts['failed']} failed")
     failed = max((o.exit_code for o in outcomes if o.status == "failed"), default=0)  # 3 if an export failed
-    return failed or (1 if duplicates else 0)
+    return failed
 
 
 def _print_outcome(outcome, console: Console | None) -> None:

@@ -19,9 +19,9 @@ from packaging.version import Version
 from clausegen import loading
 from clausegen.commands import emit, inputs, needs_out
 from clausegen.models.document import Document, Part, Section, Table
+from clausegen.models.project import Project
 from clausegen.pipeline import export_report, load_project, source_date_epoch
 from clausegen.selection import Selection, select
-from clausegen.validation import Project
 
 
 @dataclass(frozen=True)

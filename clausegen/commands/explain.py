@@ -9,9 +9,9 @@ from typing import Any
 from clausegen import loading
 from clausegen.commands import inputs
 from clausegen.facts import third_country_sub_suppliers
+from clausegen.models.project import Project
 from clausegen.pipeline import load_project
 from clausegen.selection import Selection, select
-from clausegen.validation import Project
 
 
 def explain(profile_path: Path, project: Project) -> str:

@@ -24,8 +24,8 @@ from clausegen.models.manifest import (
     ProfileRef,
     RequirementEntry,
 )
+from clausegen.models.project import Project
 from clausegen.selection import Selection
-from clausegen.validation import Project
 
 
 def sha256(data: bytes) -> str:
