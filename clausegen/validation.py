@@ -88,7 +88,20 @@ def validate(library: Library, catalogue: Catalogue, frameworks: list[Framework]
     parameters: dict[str, Any] = {}
     declared_in: dict[str, str] = {}
 
+    events = library.meta.events
+
+    def check_event(event: str | None, file: str, path: tuple) -> None:
+        if event is not None and event not in events:
+            out.add(file, where(file, path), _dotted(path), f"event {event!r} is not registered",
+                    "register it under `events:` in library.yaml" + (
+                        "; registered: " + ", ".join(sorted(events)) if events else ""))
+
+    def check_periods(lint: Any, file: str, base: tuple) -> None:
+        for phrase, event in (lint.periods.items() if lint else ()):
+            check_event(event, file, base + ("lint", "periods", phrase))
+
     def declare(name: str, decl: Any, file: str, path: tuple) -> None:
+        check_event(decl.event, file, path + ("event",))
         if name in TEMPLATE_FIELDS or name in DERIVED_NAMES or name in TEMPLATE_GLOBALS:
             out.add(file, where(file, path), _dotted(path), f"parameter name {name!r} is a profile field; rename it")
         elif name not in parameters:
@@ -125,6 +138,7 @@ def validate(library: Library, catalogue: Catalogue, frameworks: list[Framework]
         if c is not None:
             clause_conditions[(clause.id, clause.version)] = c
         _check_sources(clause.sources, items, f, where(f, ("sources",)), out)
+        check_periods(clause.lint, f, ())
         for name, decl in clause.parameters.items():
             declare(name, decl, f, ("parameters", name))
         _check_template(clause.body, "markdown", set(clause.parameters), f, clause.body_line, "body", out)
@@ -154,6 +168,7 @@ def validate(library: Library, catalogue: Catalogue, frameworks: list[Framework]
             if c is not None:
                 requirement_conditions[req.id] = c
             _check_sources(req.sources, items, f, where(f, base + ("sources",)), out, f"requirements[{i}].sources")
+            check_periods(req.lint, f, base)
             for name, decl in req.parameters.items():
                 declare(name, decl, f, base + ("parameters", name))
             for part in ("text", "verification"):
