@@ -33,6 +33,7 @@ from clausegen.models.project import Project
 from clausegen.rendering import docx as docx_rendering
 from clausegen.rendering import markdown
 from clausegen.selection import Selection, select
+from clausegen.syntax import template_residue
 from clausegen.validation import validate
 
 if TYPE_CHECKING:
@@ -185,7 +186,7 @@ def _render_documents(documents: tuple[Document, ...], formats: tuple[str, ...],
         pending = {}
         for document in documents:
             text = markdown.write(document)
-            residue = next((r for r in markdown.RESIDUE if r in text), None)
+            residue = template_residue(text)
             if residue:
                 raise RenderError(Diagnostic(document.document_id, None, "", f"template residue {residue!r} in the output",
                                              "a clause printed template syntax; check its body"))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,8 +18,8 @@ from clausegen.models.catalogue import Catalogue, CatalogueFile, LevelFile
 from clausegen.models.framework import Framework
 from clausegen.models.library import Clause, Library, LibraryFile
 from clausegen.models.profile import Profile
+from clausegen.syntax import CLAUSE_FILE
 
-CLAUSE_FILE = re.compile(r"^[a-z0-9]+(\.[a-z0-9]+(-[a-z0-9]+)*)+@(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)\.md$")
 ROOT_DOCS = {"README.md", "CHANGELOG.md"}
 
 
