@@ -143,7 +143,7 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
         return BuildResult(selection.profile.id, folder, "unchanged", [], _warnings(selection)), None
     documents = assemble(selection, project, loaded.located)
     if winner is not None:
-        rows = requirement_rows(selection, project)
+        rows = requirement_rows(selection, project, "security-appendix")
         documents = tuple(award.schedule(d, winner, rows) if d.document_id == "security-appendix" else d
                           for d in documents)
     if {"pdf", "html"} & set(options.formats):
@@ -229,18 +229,13 @@ def _metadata(document: Document) -> dict[str, str]:
 
 
 def _pdf(document: Document, body: str, templates: loading.Templates) -> bytes:
-    typst_source = convert(body, "typst", _template_file(templates.typst), _metadata(document), document.document_id)
+    typst_source = convert(body, "typst", templates.private["typst"], _metadata(document), document.document_id)
     return compile_pdf(typst_source, document.document_id, template=templates.typst[1])
 
 
 def _html(document: Document, body: str, templates: loading.Templates) -> bytes:
-    return convert(body, "html5", _template_file(templates.html), _metadata(document),
+    return convert(body, "html5", templates.private["html"], _metadata(document),
                    document.document_id).encode("utf-8")
-
-
-def _template_file(template: tuple[bytes, str]) -> Path:
-    """Pandoc reads templates from a path given on its command line (allowed under --sandbox)."""
-    return Path(template[1])
 
 
 def _warnings(selection: Selection) -> list[str]:
