@@ -283,9 +283,10 @@ def test_sub_supplier_table_states_each_transfer_mechanism(tiny, tiny_project):
 def test_shipped_library_builds_a_tender_without_a_supplier(tmp_path):
     import re
 
+    from conftest import ROOT
+
     from clausegen.pipeline import Inputs, load_project
     from clausegen.rendering import markdown
-    from conftest import ROOT
 
     source = (ROOT / "profiles" / "aero-municipality-managed-service.yaml").read_text(encoding="utf-8")
     supplier = re.search(r"\nsupplier:\n(?:  .*\n)+", source)
