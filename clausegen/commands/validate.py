@@ -9,7 +9,7 @@ from pathlib import Path
 from clausegen import loading
 from clausegen.assembly import assemble
 from clausegen.commands import inputs
-from clausegen.errors import ClausegenError, Diagnostic, display_path
+from clausegen.errors import ClausegenError, Diagnostic, display_path, unexpected
 from clausegen.pipeline import Inputs, load_project
 from clausegen.selection import select
 
@@ -48,6 +48,8 @@ def validate_all(inputs: Inputs, paths: list[Path]) -> tuple[list[Diagnostic], s
                 warnings += selection.notices
         except ClausegenError as e:
             problems += e.diagnostics
+        except Exception as e:  # noqa: BLE001 - one profile's fault is its own problem, the others are checked
+            problems.append(unexpected(display_path(path), e))
     summary = f"library {display_path(inputs.library)}, catalogues {display_path(inputs.catalogue)}, " \
               f"register {display_path(inputs.frameworks)}, {len(profiles)} profile(s)"
     return list(dict.fromkeys(problems)), summary, warnings
