@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 
-from clausegen import loading
+from clausegen import contract_checks, loading
 from clausegen.assembly import assemble
 from clausegen.commands import inputs
 from clausegen.errors import ClausegenError, Diagnostic, display_path, unexpected
@@ -44,8 +45,10 @@ def validate_all(inputs: Inputs, paths: list[Path]) -> tuple[list[Diagnostic], s
             loaded = loading.load_profile(path)
             if project is not None:
                 selection = select(loaded.profile, project, loaded.located)
+                problems += contract_checks.impossible(selection.profile, selection.parameters, loaded.located)
                 assemble(selection, project, loaded.located)
                 warnings += selection.notices
+                warnings += contract_checks.doubtful(selection.profile, loaded.located, date.today())
         except ClausegenError as e:
             problems += e.diagnostics
         except Exception as e:  # noqa: BLE001 - one profile's fault is its own problem, the others are checked
