@@ -147,7 +147,7 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
         return BuildResult(selection.profile.id, folder, "unchanged", [], _warnings(selection) + doubts), None
     documents = assemble(selection, project, loaded.located)
     if winner is not None:
-        rows = requirement_rows(selection, project)
+        rows = requirement_rows(selection, project, "security-appendix")
         documents = tuple(award.schedule(d, winner, rows) if d.document_id == "security-appendix" else d
                           for d in documents)
     if {"pdf", "html"} & set(options.formats):
