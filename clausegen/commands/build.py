@@ -12,6 +12,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from rich.console import Console
@@ -166,7 +167,7 @@ def run(args: argparse.Namespace) -> int:
                                     "build one profile with --answers"))
     options = BuildOptions(out=args.out, formats=formats or DEFAULT_FORMATS, documents=documents,
                            templates=args.templates, source_date_epoch=source_date_epoch(dict(os.environ)),
-                           answers=args.answers)
+                           answers=args.answers, today=date.today())  # for a warning only, never in a file
     sources = inputs(args)
     project = load_project(sources)
     console = Console(stderr=True, highlight=False, soft_wrap=True)
