@@ -129,8 +129,6 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
     selection = select(loaded.profile, project, loaded.located, list(options.documents) if options.documents else None)
     if weights := weight_problems(selection, loaded.located):
         raise InputError(weights)
-    if impossible := contract_checks.impossible(selection.profile, selection.parameters, loaded.located):
-        raise InputError(impossible)
     doubts = [d.format() for d in contract_checks.doubtful(selection.profile, loaded.located, options.today)]
     templates = loading.load_templates(options.templates, [d.document_id for d in selection.documents])
     base = manifests.inputs(selection, project, loaded)
@@ -146,6 +144,8 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
     if not force and manifests.up_to_date(folder, key):
         return BuildResult(selection.profile.id, folder, "unchanged", [], _warnings(selection) + doubts), None
     documents = assemble(selection, project, loaded.located)
+    if impossible := contract_checks.impossible(selection.profile, selection.parameters, loaded.located):
+        raise InputError(impossible)  # after assembly: a date outside the calendar is reported first
     if winner is not None:
         rows = requirement_rows(selection, project, "security-appendix")
         documents = tuple(award.schedule(d, winner, rows) if d.document_id == "security-appendix" else d

@@ -45,8 +45,8 @@ def validate_all(inputs: Inputs, paths: list[Path]) -> tuple[list[Diagnostic], s
             loaded = loading.load_profile(path)
             if project is not None:
                 selection = select(loaded.profile, project, loaded.located)
-                problems += contract_checks.impossible(selection.profile, selection.parameters, loaded.located)
                 assemble(selection, project, loaded.located)
+                problems += contract_checks.impossible(selection.profile, selection.parameters, loaded.located)
                 warnings += selection.notices
                 warnings += contract_checks.doubtful(selection.profile, loaded.located, date.today())
         except ClausegenError as e:
