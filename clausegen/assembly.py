@@ -77,6 +77,10 @@ def _document(doc: DocumentSelection, selection: Selection, project: Project, ct
         library_name=project.library.meta.name,
         library_version=project.library.meta.version,
         sections=tuple(sections),
+        status=profile.document.status,
+        revision=profile.document.revision,
+        date=profile.document.date or "",
+        language=profile.language,
     )
 
 

@@ -51,6 +51,7 @@ def inputs(selection: Selection, project: Project, profile_sha256: str) -> dict[
         "catalogue": {"name": cat.name, "version": cat.version, "level": selection.facts.level.id},
         "profile": {"id": selection.profile.id, "sha256": profile_sha256},
         "risk_tier": selection.facts.tier.id,
+        "document_control": selection.profile.document.model_dump(),
         "parameters": {name: {"value": p.value, "origin": p.origin} for name, p in sorted(selection.parameters.items())},
         "documents": docs,
     }

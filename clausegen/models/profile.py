@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, field_validator
 
 from clausegen.models.base import Model
 from clausegen.models.base import ValueLine as Line
@@ -104,6 +104,22 @@ class Tailoring(Model):
     add: list[str] = Field(default_factory=list)
 
 
+class DocumentControl(Model):
+    """Document control shown on every page and in the file properties. Optional; every field has a
+    default, and with no date none is shown (the build never reads the clock)."""
+
+    status: Literal["draft", "final"] = "draft"
+    revision: int = Field(default=1, ge=1, le=9999)
+    date: IsoDate | None = None
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date_not_null(cls, value: Any) -> Any:
+        if value is None:  # leaving the key out means "no date"; an explicit null is a mistake
+            raise ValueError("is null")
+        return value
+
+
 class Profile(Model):
     profile: Literal[1]
     id: ProfileId
@@ -120,6 +136,7 @@ class Profile(Model):
     parameters: dict[str, Any] = Field(default_factory=dict)
     pins: dict[str, str] = Field(default_factory=dict)
     tailoring: Tailoring = Field(default_factory=Tailoring)
+    document: DocumentControl = Field(default_factory=DocumentControl)
 
 
 # The profile fields a clause template may read, and their models (for attribute checks).

@@ -88,6 +88,7 @@ def write(document: Document) -> str:
         f"# {escape_markdown(document.title)}",
         escape_markdown(document.subtitle),
         f"**Classification:** {escape_markdown(document.marking)}  \n"
+        + (f"**Status:** {document.status.upper()}  \n" if document.status else "") +
         f"**Document:** {escape_markdown(document.footer)}",
     ]
     return "\n\n".join(head) + "\n\n" + body(document)
