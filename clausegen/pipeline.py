@@ -116,7 +116,7 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
         raise InputError(unshowable)
     selection = select(loaded.profile, project, loaded.located, list(options.documents) if options.documents else None)
     templates = loading.load_templates(options.templates, [d.document_id for d in selection.documents])
-    base = manifests.inputs(selection, project, loaded.sha256)
+    base = manifests.inputs(selection, project, loaded)
     key = manifests.build_key(base, templates.hashable(), options.formats, options.source_date_epoch)
     folder = options.out / selection.profile.id
     if not force and manifests.up_to_date(folder, key):
