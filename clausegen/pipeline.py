@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from clausegen import loading
+from clausegen import fonts, loading
 from clausegen.assembly import assemble
 from clausegen.errors import Diagnostic, InputError, RenderError
 from clausegen.export import manifest as manifests
@@ -176,13 +176,19 @@ def _render_documents(documents: tuple[Document, ...], formats: tuple[str, ...],
 
 
 def _metadata(document: Document) -> dict[str, str]:
-    return {"title": document.title, "subtitle": document.subtitle, "marking": document.marking,
-            "footer-left": document.footer, "author": document.client, "keywords": document.marking}
+    values = {"title": document.title, "subtitle": document.subtitle, "marking": document.marking,
+              "footer-left": document.footer, "author": document.client, "keywords": document.marking,
+              "subject": document.profile_title or document.subtitle, "lang": document.language}
+    if document.status:
+        values.update(status=document.status, revision=str(document.revision))
+    if document.date:
+        values["doc-date"] = document.date
+    return {key: value for key, value in values.items() if value}
 
 
 def _pdf(document: Document, body: str, templates: loading.Templates) -> bytes:
     typst_source = convert(body, "typst", _template_file(templates.typst), _metadata(document), document.document_id)
-    return compile_pdf(typst_source, document.document_id)
+    return compile_pdf(typst_source, document.document_id, (str(fonts.FOLDER),))
 
 
 def _html(document: Document, body: str, templates: loading.Templates) -> bytes:

@@ -45,7 +45,7 @@ def pandoc_path() -> str:
 def convert(markdown: str, to: str, template: Path, metadata: dict[str, str], label: str) -> str:
     """Markdown (our own output) to `to` with a template. Sandboxed, no raw passthrough, time-limited."""
     args = [pandoc_path(), "--from", READER, "--to", to, "--sandbox", "--fail-if-warnings",
-            "--lua-filter", str(FILTER), "--lua-filter", str(TABLES), "--shift-heading-level-by=-1", "--standalone",
+            "--lua-filter", str(FILTER), "--lua-filter", str(TABLES), "--standalone",
             "--template", str(template),
             "--wrap=preserve"]
     if to == "typst" and "&#" in markdown:
