@@ -180,10 +180,20 @@ def _metadata(document: Document) -> dict[str, str]:
               "footer-left": document.footer, "author": document.client, "keywords": document.marking,
               "subject": document.profile_title or document.subtitle, "lang": document.language}
     if document.status:
-        values.update(status=document.status, revision=str(document.revision))
+        values.update({"status": document.status, "status-label": document.status.upper(),
+                       "revision": str(document.revision), "control": document.control})
+        if document.status == "draft":
+            values["draft"] = "true"
     if document.date:
         values["doc-date"] = document.date
+    values.update({"marking-css": _css_string(document.marking), "footer-css": _css_string(document.footer)})
     return {key: value for key, value in values.items() if value}
+
+
+def _css_string(text: str) -> str:
+    """The body of a CSS string: every character but letters, digits and spaces as a CSS escape,
+    so neither pandoc's HTML escaping nor the text can change it (no quote, no `</style>`)."""
+    return "".join(c if c.isascii() and (c.isalnum() or c == " ") else f"\\{ord(c):X} " for c in text)
 
 
 def _pdf(document: Document, body: str, templates: loading.Templates) -> bytes:
