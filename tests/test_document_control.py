@@ -25,3 +25,136 @@ def test_given_values_in_markdown_and_manifest(tiny, cli):
     assert "**Status:** FINAL  \n**Document:** nda · 0.1.0 · revision 4 · 2027-01-15\n" in text
     manifest = json.loads((tiny / "output/tiny-case/manifest.json").read_text(encoding="utf-8"))
     assert manifest["document_control"] == {"status": "final", "revision": 4, "date": "2027-01-15"}
+
+
+# --- The look: one typeface, marking on every page, DRAFT, metadata, valid OOXML -----------------
+
+import re  # noqa: E402
+import zipfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import docx  # noqa: E402
+import pypdf  # noqa: E402
+from openxml_audit import OpenXmlValidator  # noqa: E402
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+FINAL = 'document: {status: final, revision: 3, date: "2027-01-15"}\npins:'
+
+
+def built(tiny: Path, cli, formats: str, final: bool = False) -> Path:
+    if final:
+        edit(tiny / "profiles/case.yaml", "pins:", FINAL)
+    build(cli, formats)
+    return tiny / "output/tiny-case"
+
+
+def part(path: Path, name: str) -> str:
+    with zipfile.ZipFile(path) as z:
+        return z.read(name).decode("utf-8")
+
+
+def test_pdf_is_set_in_the_shipped_font_with_marking_and_draft_on_every_page(tiny, cli):
+    out = built(tiny, cli, "pdf")
+    reader = pypdf.PdfReader(str(out / "security-appendix.pdf"))
+    fonts = {str(f["/BaseFont"]).split("+")[-1] for page in reader.pages
+             for f in (ref.get_object() for ref in page["/Resources"]["/Font"].values())}
+    assert "Carlito" in fonts and fonts <= {"Carlito", "Carlito-Bold", "Carlito-Italic", "Carlito-BoldItalic"}
+    for page in reader.pages:
+        lines = [line.strip() for line in page.extract_text().splitlines() if line.strip()]
+        text = " ".join(lines)
+        assert text.count("CONFIDENTIAL") >= 2, text  # top and bottom
+        assert "DRAFT" in text and "security-appendix · 0.1.0 · revision 1" in text
+
+
+def test_pdf_metadata_title_subject_language_and_document_date(tiny, cli):
+    out = built(tiny, cli, "pdf", final=True)
+    reader = pypdf.PdfReader(str(out / "nda.pdf"))
+    info = reader.metadata
+    assert info["/Title"] == "Non-disclosure agreement"
+    assert info["/Subject"] == "Hosting of the test system"
+    assert info["/Keywords"] == "CONFIDENTIAL, final, revision 3, 2027-01-15"
+    assert info["/CreationDate"].startswith("D:20270115")
+    root = reader.trailer["/Root"]
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"]) and root["/Lang"] == "en"
+    assert "/StructTreeRoot" in root
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "DRAFT" not in text and "nda · 0.1.0 · revision 3 · 2027-01-15" in text
+
+
+def test_pdf_has_no_date_when_the_profile_gives_none(tiny, cli):
+    out = built(tiny, cli, "pdf")
+    info = pypdf.PdfReader(str(out / "nda.pdf")).metadata
+    assert "/CreationDate" not in info and "/ModDate" not in info
+    assert info["/Keywords"] == "CONFIDENTIAL, draft, revision 1"
+
+
+def test_docx_header_footer_marking_watermark_and_properties(tiny, cli):
+    out = built(tiny, cli, "docx")
+    d = docx.Document(str(out / "nda.docx"))
+    header, footer = d.sections[0].header, d.sections[0].footer
+    assert [p.text for p in header.paragraphs][:2] == ["CONFIDENTIAL", "Non-disclosure agreement\tDRAFT"]
+    assert [p.text for p in footer.paragraphs] == ["nda · 0.1.0 · revision 1\tPage 1 of 1", "CONFIDENTIAL"]
+    assert header.paragraphs[0].style.name == "Marking Line" == footer.paragraphs[1].style.name
+    assert 'string="DRAFT"' in part(out / "nda.docx", "word/header1.xml")
+    core = d.core_properties
+    assert (core.content_status, core.revision, core.language, core.version) == ("Draft", 1, "en", "revision 1")
+    xml = part(out / "nda.docx", "docProps/core.xml")
+    assert not re.search(r"<(dc|cp|dcterms):\w+(/>|[^>]*></)", xml), xml  # no empty property
+
+
+def test_final_docx_has_no_draft_and_records_the_date(tiny, cli):
+    out = built(tiny, cli, "docx", final=True)
+    d = docx.Document(str(out / "nda.docx"))
+    assert d.sections[0].header.paragraphs[1].text == "Non-disclosure agreement\t"
+    assert "DRAFT" not in part(out / "nda.docx", "word/header1.xml")
+    assert d.core_properties.content_status == "Final" and d.core_properties.revision == 3
+    assert 'name="clausegen.document_date"><vt:lpwstr>2027-01-15<' in part(out / "nda.docx", "docProps/custom.xml")
+
+
+def test_docx_has_no_empty_runs_and_passes_the_ooxml_validator(tiny, cli):
+    out = built(tiny, cli, "docx")
+    validator = OpenXmlValidator()
+    for path in sorted(out.glob("*.docx")):
+        for name in ("word/document.xml", "word/header1.xml", "word/footer1.xml"):
+            assert "<w:r/>" not in part(path, name) and "<w:r></w:r>" not in part(path, name), (path.name, name)
+        result = validator.validate(path)
+        assert result.is_valid, (path.name, [str(e) for e in result.errors])
+
+
+def test_the_ooxml_validator_catches_a_schema_error(tiny, cli, tmp_path):
+    """So that the test above can fail: an element the schema does not allow is reported."""
+    out = built(tiny, cli, "docx")
+    broken = tmp_path / "broken.docx"
+    with zipfile.ZipFile(out / "nda.docx") as src, zipfile.ZipFile(broken, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"</w:pPr>", b"<w:bogus/></w:pPr>", 1)
+            dst.writestr(item, data)
+    assert not OpenXmlValidator().validate(broken).is_valid
+
+
+def test_html_has_one_h1_and_the_marking_on_every_printed_page(tiny, cli):
+    out = built(tiny, cli, "html")
+    html = (out / "nda.html").read_text(encoding="utf-8")
+    assert html.count("<h1") == 1 and "<h2" in html and "<h3" in html
+    assert '@top-center { content: "CONFIDENTIAL"' in html and '@bottom-center { content: "CONFIDENTIAL"' in html
+    assert '@top-right { content: "DRAFT"' in html and "font-family: Carlito, Calibri" in html
+    assert '<p class="doc-control"><strong>DRAFT</strong> · revision 1</p>' in html
+
+
+def test_shipped_template_names_carlito_through_the_theme_with_calibri_as_alternative():
+    import clausegen
+
+    base = Path(clausegen.__file__).parent / "templates" / "default" / "base.docx"
+    theme = part(base, "word/theme/theme1.xml")
+    assert theme.count('<a:latin typeface="Carlito"') == 2  # major (headings) and minor (body) fonts
+    assert '<w:font w:name="Carlito"><w:altName w:val="Calibri"/>' in part(base, "word/fontTable.xml")
+    styles = part(base, "word/styles.xml")
+    assert 'w:asciiTheme="majorHAnsi"' in styles and 'w:asciiTheme="minorHAnsi"' in styles
+    assert '<w:autoHyphenation w:val="false"/>' in part(base, "word/settings.xml")
+    assert OpenXmlValidator().validate(base).is_valid
+    fonts = Path(clausegen.__file__).parent / "fonts"
+    assert sorted(f.name for f in fonts.glob("*.ttf")) == [
+        "Carlito-Bold.ttf", "Carlito-BoldItalic.ttf", "Carlito-Italic.ttf", "Carlito-Regular.ttf"]
+    assert "SIL OPEN FONT LICENSE Version 1.1" in (fonts / "OFL.txt").read_text(encoding="utf-8")
