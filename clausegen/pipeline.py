@@ -20,6 +20,7 @@ from clausegen.export.pandoc import convert, pandoc_path
 from clausegen.export.pdf import compile_pdf, unsupported_values
 from clausegen.export.writing import write_all
 from clausegen.loading.strict_yaml import Located
+from clausegen.matrices import weight_problems
 from clausegen.models.catalogue import Catalogue
 from clausegen.models.document import Document
 from clausegen.models.framework import Framework
@@ -29,7 +30,7 @@ from clausegen.rendering import markdown
 from clausegen.selection import Selection, select
 from clausegen.validation import Project, validate
 
-FORMATS = ("md", "docx", "pdf", "html")
+FORMATS = ("md", "docx", "pdf", "html", "xlsx")
 DEFAULT_FORMATS = ("md", "docx", "pdf")
 DEFAULT_EPOCH = 315532800  # 1980-01-01T00:00:00Z, the earliest date a zip file can hold
 # Threads for pandoc and Typst per profile; CLAUSEGEN_EXPORT_THREADS=1 gives the plain sequential
@@ -115,13 +116,15 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
     if "pdf" in options.formats and (unshowable := unsupported_values(loaded.located)):
         raise InputError(unshowable)
     selection = select(loaded.profile, project, loaded.located, list(options.documents) if options.documents else None)
+    if weights := weight_problems(selection, loaded.located):
+        raise InputError(weights)
     templates = loading.load_templates(options.templates, [d.document_id for d in selection.documents])
     base = manifests.inputs(selection, project, loaded)
     key = manifests.build_key(base, templates.hashable(), options.formats, options.source_date_epoch)
     folder = options.out / selection.profile.id
     if not force and manifests.up_to_date(folder, key):
         return BuildResult(selection.profile.id, folder, "unchanged", [], _warnings(selection)), None
-    documents = assemble(selection, project)
+    documents = assemble(selection, project, loaded.located)
     if {"pdf", "html"} & set(options.formats):
         pandoc_path()
     created = datetime.fromtimestamp(options.source_date_epoch, tz=timezone.utc).isoformat()
@@ -131,6 +134,8 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
         "clausegen.profile": selection.profile.id,
     })
     by_document = _render_documents(documents, options.formats, templates, properties)
+    if "xlsx" in options.formats:
+        _add_workbooks(by_document, documents, selection, project, options.source_date_epoch, properties.custom)
     files = {f"{doc}.{fmt}": data for doc, by_fmt in by_document.items() for fmt, data in by_fmt.items()}
     files["manifest.json"] = manifests.manifest(base, by_document, key)
     result = BuildResult(selection.profile.id, folder, "built", list(files), _warnings(selection))
@@ -173,6 +178,19 @@ def _render_documents(documents: tuple[Document, ...], formats: tuple[str, ...],
         for (document_id, fmt), future in pending.items():
             out[document_id][fmt] = future.result()
     return {doc: {fmt: by_fmt[fmt] for fmt in FORMATS if fmt in by_fmt} for doc, by_fmt in out.items()}
+
+
+def _add_workbooks(by_document: dict[str, dict[str, bytes]], documents: tuple[Document, ...], selection: Selection,
+                   project: Project, epoch: int, custom: dict[str, str]) -> None:
+    """The xlsx of each document that is a table at heart; other documents have none."""
+    from clausegen.export.xlsx import write_matrix
+    from clausegen.matrices import matrix
+
+    created = datetime.fromtimestamp(epoch, tz=timezone.utc)
+    for document in documents:
+        table = matrix(document.document_id, selection, project, document.title, document.subtitle)
+        if table is not None:
+            by_document[document.document_id]["xlsx"] = write_matrix(table, created, custom)
 
 
 def _metadata(document: Document) -> dict[str, str]:
@@ -218,7 +236,7 @@ def _warnings(selection: Selection) -> list[str]:
         for pick in doc.clauses:
             if pick.newer:
                 pinned.setdefault(pick.clause.id, (pick, []))[1].append(doc.document_id)
-    warnings = []
+    warnings = [notice.format() for notice in selection.notices]
     for clause_id, (pick, documents) in sorted(pinned.items()):
         version = pick.clause.version
         changes = "".join(f"\n    {change}" for change in pick.newer_changes) or \

@@ -75,7 +75,7 @@ def build(document: Document, template_bytes: bytes, template_name: str, propert
                      "control": document.control, "footer": document.footer},
         "marking": document.marking,
         "client": {"name": document.client},
-        "supplier": {"name": document.supplier},
+        "supplier": None if document.supplier is None else {"name": document.supplier},
         "profile": {"title": document.profile_title},
         "library": {"name": document.library_name, "version": document.library_version},
         "body": body,
