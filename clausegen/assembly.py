@@ -25,7 +25,7 @@ MARKED_AS = {"minimum": "Minimum requirement", "award": "Award criterion"}
 def context(selection: Selection) -> dict[str, Any]:
     """What a clause or requirement template sees: profile fields, derived values, parameters."""
     profile, facts = selection.profile, selection.facts
-    data = profile.model_dump(exclude={"profile", "id", "language", "parameters", "pins", "tailoring"})
+    data = profile.model_dump(exclude={"profile", "id", "language", "parameters", "pins", "tailoring", "document"})
     data.update(
         risk_tier=facts.tier.id,
         risk_tier_title=facts.tier.title,

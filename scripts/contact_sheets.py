@@ -66,7 +66,8 @@ def first_table_words(docx_file: Path) -> list[str]:
     tables = docx.Document(str(docx_file)).tables
     if not tables:
         return []
-    return [cell.text.strip() for cell in tables[0].rows[0].cells if cell.text.strip()]
+    cells = [cell.text.strip() for cell in tables[0].rows[0].cells if cell.text.strip()]
+    return cells[:2]  # a long header cell may wrap differently in the two formats
 
 
 def find_page(texts: list[str], words: list[str] | tuple[str, ...], last: bool = False) -> int | None:
