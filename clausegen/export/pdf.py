@@ -73,8 +73,9 @@ def compile_pdf(source: str, label: str, font_paths: tuple[str, ...] = ()) -> by
     with tempfile.TemporaryDirectory(prefix="clausegen-typst-") as root:
         try:
             # PDF/UA-1: tagged, with the title shown as the window title (DisplayDocTitle).
-            data: bytes = typst.compile(source.encode("utf-8"), root=root, ignore_system_fonts=True,
-                                        font_paths=list(font_paths), pdf_standards=["ua-1"])
+            data: bytes = typst.compile(  # type: ignore[misc]  # the stub cannot infer its generic input type
+                source.encode("utf-8"), root=root, ignore_system_fonts=True, font_paths=list(font_paths),
+                pdf_standards=["ua-1"])
             return data
         except typst.TypstError as e:
             raise ExportError(Diagnostic(label, None, "", f"typst could not compile the PDF: {e}")) from e
