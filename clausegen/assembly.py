@@ -108,7 +108,13 @@ def _document(doc: DocumentSelection, selection: Selection, project: Project, ct
         revision=profile.document.revision,
         date=profile.document.date or "",
         language=profile.language,
+        signatures=tuple(_signatory(who, profile.client.name, supplier.name if supplier else "")
+                         for who in doc.spec.signatures),
     )
+
+
+def _signatory(who: str, client: str, supplier: str) -> tuple[str, str]:
+    return ("For the Client", client) if who == "client" else ("For the Supplier", supplier)
 
 
 def _subtitle(title: str, client: str, supplier: str | None, document_id: str) -> str:

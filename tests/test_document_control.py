@@ -158,3 +158,44 @@ def test_shipped_template_names_carlito_through_the_theme_with_calibri_as_altern
     assert sorted(f.name for f in fonts.glob("*.ttf")) == [
         "Carlito-Bold.ttf", "Carlito-BoldItalic.ttf", "Carlito-Italic.ttf", "Carlito-Regular.ttf"]
     assert "SIL OPEN FONT LICENSE Version 1.1" in (fonts / "OFL.txt").read_text(encoding="utf-8")
+
+
+# --- Signature blocks ---------------------------------------------------------------------------
+
+def test_signature_block_in_markdown_after_the_last_section_not_numbered(tiny, cli):
+    build(cli)
+    text = (tiny / "output/tiny-case/nda.md").read_text(encoding="utf-8")
+    block = text[text.index("**For the Client**"):]
+    assert block == (
+        "**For the Client**: Smith & Jones \\<Hosting\\> \"A/S\" Ærø  \n"
+        "Signature: ........................................  \nName: ........................................  \n"
+        "Title: ........................................  \nDate and place: ........................................\n\n"
+        "**For the Supplier**: Supplier Ltd  \n"
+        "Signature: ........................................  \nName: ........................................  \n"
+        "Title: ........................................  \nDate and place: ........................................\n")
+    assert "**For the Client**" not in (tiny / "output/tiny-case/security-appendix.md").read_text(encoding="utf-8")
+
+
+def test_signature_block_in_docx_is_one_unsplittable_table_in_the_signature_styles(tiny, cli):
+    out = built(tiny, cli, "docx")
+    d = docx.Document(str(out / "nda.docx"))
+    table = d.tables[-1]
+    assert table.style.name == "Signature Table"
+    rows = [[cell.text for cell in row.cells] for row in table.rows]
+    assert rows[:3] == [["For the Client", "", "For the Supplier"],
+                        ['Smith & Jones <Hosting> "A/S" Ærø', "", "Supplier Ltd"], ["", "", ""]]
+    assert [r[0] for r in rows[3::2]] == ["Signature", "Name", "Title", "Date and place"]
+    for row in table.rows:
+        assert row._tr.find(f"{W}trPr/{W}cantSplit") is not None
+        for cell in row.cells:
+            assert all(p.style.name == "Signature" for p in cell.paragraphs)
+    heights = [row._tr.find(f"{W}trPr/{W}trHeight") for row in table.rows]
+    assert int(heights[2].get(f"{W}val")) >= 1134  # 2 cm to sign in
+    assert d.styles["Signature"].paragraph_format.keep_with_next  # the block stays on one page
+
+
+def test_signature_block_in_the_pdf(tiny, cli):
+    out = built(tiny, cli, "pdf")
+    last = pypdf.PdfReader(str(out / "nda.pdf")).pages[-1].extract_text()
+    for text in ("For the Client", "For the Supplier", "Supplier Ltd", "Signature", "Date and place"):
+        assert text in last, last

@@ -50,6 +50,9 @@ class Document:
     revision: int = 1
     date: str = ""
     language: str = "en"
+    # Who signs, after the last section (not numbered): (party, name), e.g. ("For the Client", "Ærø
+    # Kommune"); a name left "" is a line to fill in (a supplier not yet chosen).
+    signatures: tuple[tuple[str, str], ...] = ()
 
     @property
     def control(self) -> str:

@@ -28,6 +28,7 @@ from markdown_it import MarkdownIt
 
 from clausegen.errors import Diagnostic, InputError, RenderError
 from clausegen.models.document import Document, Table
+from clausegen.rendering import signatures
 from clausegen.rendering.environment import TEMPLATE_FAULTS, environment
 
 # docxcompose rebinds python-docx's "cp" prefix to the custom-properties namespace on import,
@@ -191,6 +192,8 @@ class _Writer:
                     self.paragraph("Body Text", part.note)
                 if part.table is not None:
                     self.table(part.table)
+        if document.signatures:
+            self._emit(signatures.docx_xml(document.signatures, self.style_ids, self.text_width // 635, escape))
 
     def heading(self, number: str, title: str, level: int) -> None:
         # Word numbers the headings itself when the template's heading style is numbered; a house

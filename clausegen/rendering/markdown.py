@@ -10,6 +10,7 @@ from jinja2.sandbox import SecurityError
 
 from clausegen.errors import Diagnostic, RenderError
 from clausegen.models.document import Document, Table
+from clausegen.rendering import signatures
 from clausegen.rendering.environment import UnsafeTemplateError, environment, escape_markdown, render_limited
 
 RESIDUE = ("{{", "{%", "{#", "}}", "%}", "#}")
@@ -79,6 +80,8 @@ def body(document: Document) -> str:
                 out.append(escape_markdown(part.note))
             if part.table is not None:
                 out.append(table(part.table))
+    if document.signatures:
+        out.append(signatures.markdown(document.signatures, escape_markdown))
     return "\n\n".join(out) + "\n"
 
 
