@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from clausegen.errors import Diagnostic
 from clausegen.models.lint import Suppression
 
 
@@ -30,31 +31,25 @@ RULES: dict[str, Rule] = {
     "C-SOURCES": Rule("error", "source citation that the register (frameworks/) does not list"),
     "C-DEPRECATED": Rule("error", "deprecated clause version that no newer active version replaces"),
     "C-SYNTAX": Rule("error", "template does not parse, so the template rules could not run", suppressible=False),
+    "E-EVENT-SPLIT": Rule("error", "two parameters set the period of one event"),
+    "E-EVENT-FIXED": Rule("error", "a fixed period for an event that a parameter sets"),
+    "E-EVENT-CONFLICT": Rule("error", "two fixed periods for one event differ"),
+    "E-EVENT-MISSING": Rule("warning", "a period parameter names no event"),
+    "T-PERIOD": Rule("warning", "a period written out instead of coming from a parameter"),
+    "T-UNDEFINED": Rule("warning", "a capitalised term that the document does not define"),
+    "T-LOWERCASE": Rule("warning", "a defined term written in lower case"),
+    "T-UNUSED": Rule("warning", "a defined term that the document never uses"),
     "L-SUPPRESS": Rule("error", "suppression without a reason, or of an unknown or unsuppressible rule",
                        suppressible=False),
     "L-UNUSED": Rule("warning", "suppression that silences nothing", suppressible=False),
 }
 
 
-@dataclass(frozen=True, order=True)
-class Finding:
-    file: str
-    line: int | None
-    rule_id: str
-    message: str
-    fix: str
-    item: str = ""  # requirement id or clause id@version the finding is about
-    subject: str = ""  # the word, parameter or item the finding names; suppressions may match it
-
-    @property
-    def severity(self) -> str:
-        return RULES[self.rule_id].severity
-
-    def format(self) -> str:
-        where = self.file if self.line is None else f"{self.file}:{self.line}"
-        owner = f"{self.item}: " if self.item else ""
-        text = f"{where}: {self.severity} {self.rule_id}: {owner}{self.message}"
-        return f"{text}\n    fix: {self.fix}" if self.fix else text
+def finding(file: str, line: int | None, rule_id: str, message: str, fix: str, item: str = "",
+            subject: str = "") -> Diagnostic:
+    """A lint finding is a Diagnostic with a rule and its severity; `item` is the clause or requirement."""
+    return Diagnostic(file, line, item, message, fix, rule=rule_id, severity=RULES[rule_id].severity,
+                      subject=subject)
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,8 @@ class Answer:
     description: str
     evidence: str
     cell: str  # where `complies` is, e.g. Requirements!F7
+    description_cell: str
+    evidence_cell: str
 
 
 @dataclass(frozen=True)
@@ -271,7 +273,8 @@ def _row(r: int, cells: list[Any], values: tuple[str, ...], fixed: int, want: di
         out.add(file, None, f"{sheet}!{_letter(fixed + 1)}{r}", f"{values[fixed]!r} is not an answer",
                 "write yes, partly or no")
     return Answer(req_id, complies, _answer(values[fixed + 1]), _answer(values[fixed + 2]),
-                  f"{sheet}!{_letter(fixed + 1)}{r}")
+                  f"{sheet}!{_letter(fixed + 1)}{r}", f"{sheet}!{_letter(fixed + 2)}{r}",
+                  f"{sheet}!{_letter(fixed + 3)}{r}")
 
 
 def _answer(value: str) -> str:

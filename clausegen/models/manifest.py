@@ -84,6 +84,14 @@ class BuildInfo(_Part):
     key: str  # decides whether the profile must be rebuilt (export/manifest.build_key)
 
 
+class AnswersRef(_Part):
+    """The winning tenderer's answered matrix a contract was built with (`build --answers`)."""
+
+    file: str  # its name
+    tenderer: str
+    sha256: str  # of the file's bytes
+
+
 class Manifest(_Part):
     clausegen: str
     library: LibraryRef
@@ -93,6 +101,7 @@ class Manifest(_Part):
     document_control: DocumentControlRef | None = None  # absent in manifests before clausegen 0.2
     parameters: dict[str, ParameterValue] = {}
     documents: dict[str, DocumentEntry]
+    answers: AnswersRef | None = None  # only in a build with --answers
     inputs_sha256: str | None = None
     build: BuildInfo | None = None
 
