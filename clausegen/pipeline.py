@@ -192,7 +192,7 @@ def _render_documents(documents: tuple[Document, ...], formats: tuple[str, ...],
             if residue:
                 raise RenderError(Diagnostic(document.document_id, None, "", f"template residue {residue!r} in the output",
                                              "a clause printed template syntax; check its body"))
-            body = markdown.body(document)
+            body = markdown.body(document, pandoc=True)
             if "pdf" in formats:
                 pending[(document.document_id, "pdf")] = pool.submit(_pdf, document, body, templates)
             if "html" in formats:

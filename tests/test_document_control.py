@@ -199,3 +199,15 @@ def test_signature_block_in_the_pdf(tiny, cli):
     last = pypdf.PdfReader(str(out / "nda.pdf")).pages[-1].extract_text()
     for text in ("For the Client", "For the Supplier", "Supplier Ltd", "Signature", "Date and place"):
         assert text in last, last
+
+
+def test_signature_block_reaches_pandoc_as_a_labelled_table_the_templates_keep_together(tiny, cli):
+    out = built(tiny, cli, "html")
+    html = (out / "nda.html").read_text(encoding="utf-8")
+    block = html[html.index('<div id="signature-block">'):]
+    assert "<th>For the Client</th>" in block and "<td>Supplier Ltd</td>" in block
+    assert "#signature-block { break-inside: avoid;" in html
+    import clausegen
+
+    typ = (Path(clausegen.__file__).parent / "templates" / "default" / "document.typ").read_text(encoding="utf-8")
+    assert "#show <signature-block>: it => {" in typ and "block(breakable: false, width: 100%, it)" in typ

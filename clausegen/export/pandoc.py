@@ -14,7 +14,7 @@ from clausegen.errors import Diagnostic, ExportError
 
 PANDOC_VERSION = "3.9"
 TIMEOUT_SECONDS = 60
-READER = "commonmark+pipe_tables"
+READER = "commonmark+pipe_tables+fenced_divs"  # divs: only the signature block
 FILTER = Path(__file__).with_name("contain.lua")
 TABLES = Path(__file__).with_name("tables.lua")
 TYPST_LINES = Path(__file__).with_name("typst_lines.lua")

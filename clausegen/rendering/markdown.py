@@ -67,8 +67,9 @@ def table(t: Table) -> str:
     return "\n".join(lines)
 
 
-def body(document: Document) -> str:
-    """The numbered sections, without the title block: what pandoc receives."""
+def body(document: Document, pandoc: bool = False) -> str:
+    """The numbered sections, without the title block. For pandoc (`pandoc=True`) the signature
+    block is a table in a div the Typst and HTML templates lay out and keep on one page."""
     out: list[str] = []
     for section in document.sections:
         out.append(f"## {section.number} {escape_markdown(section.title)}")
@@ -81,7 +82,8 @@ def body(document: Document) -> str:
             if part.table is not None:
                 out.append(table(part.table))
     if document.signatures:
-        out.append(signatures.markdown(document.signatures, escape_markdown))
+        out.append(signatures.pandoc_markdown(document.signatures, cell) if pandoc
+                   else signatures.markdown(document.signatures, escape_markdown))
     return "\n\n".join(out) + "\n"
 
 
