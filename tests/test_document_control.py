@@ -211,3 +211,15 @@ def test_signature_block_reaches_pandoc_as_a_labelled_table_the_templates_keep_t
 
     typ = (Path(clausegen.__file__).parent / "templates" / "default" / "document.typ").read_text(encoding="utf-8")
     assert "#show <signature-block>: it => {" in typ and "block(breakable: false, width: 100%, it)" in typ
+
+
+def test_docx_keeps_what_introduces_a_table_with_it(tiny, cli):
+    out = built(tiny, cli, "docx")
+    body = docx.Document(str(out / "security-appendix.docx")).element.body
+    children = list(body)
+    tables = [i for i, child in enumerate(children) if child.tag == f"{W}tbl"]
+    assert tables
+    for i in tables:
+        before = children[i - 1]
+        style = before.find(f"{W}pPr/{W}pStyle").get(f"{W}val")
+        assert style.startswith("Heading") or before.find(f"{W}pPr/{W}keepNext") is not None, style

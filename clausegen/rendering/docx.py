@@ -188,8 +188,8 @@ class _Writer:
                 self.heading(part.number, part.title, 2)
                 if part.markdown:
                     self.markdown(part.markdown)
-                if part.note:
-                    self.paragraph("Body Text", part.note)
+                if part.note:  # the line introducing a table stays on its page
+                    self._paragraph("Body Text", [(part.note, False, False)], keep_next=part.table is not None)
                 if part.table is not None:
                     self.table(part.table)
         if document.signatures:
@@ -253,9 +253,11 @@ class _Writer:
     # Paragraphs and tables are generated as WordprocessingML text (values escaped here) and handed
     # to _emit: python-docx's element-by-element API was most of the DOCX time.
 
-    def _paragraph(self, style: str, runs: list[Run], num: tuple[str, int] | None = None) -> None:
+    def _paragraph(self, style: str, runs: list[Run], num: tuple[str, int] | None = None,
+                   keep_next: bool = False) -> None:
         numbering = f'<w:numPr><w:ilvl w:val="{num[1]}"/><w:numId w:val="{num[0]}"/></w:numPr>' if num else ""
-        self._emit(f'<w:p><w:pPr><w:pStyle w:val="{escape(self.style_ids[style], _ATTR)}"/>{numbering}</w:pPr>'
+        keep = "<w:keepNext/>" if keep_next else ""
+        self._emit(f'<w:p><w:pPr><w:pStyle w:val="{escape(self.style_ids[style], _ATTR)}"/>{keep}{numbering}</w:pPr>'
                    + "".join(_run_xml(*run) for run in runs) + "</w:p>")
 
     def _table(self, columns: tuple[str, ...], rows: tuple[tuple[str, ...], ...], widths: list[int]) -> None:
