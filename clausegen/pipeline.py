@@ -33,6 +33,7 @@ from clausegen.models.project import Project
 from clausegen.rendering import docx as docx_rendering
 from clausegen.rendering import markdown
 from clausegen.selection import Selection, select
+from clausegen.syntax import template_residue
 from clausegen.validation import validate
 
 if TYPE_CHECKING:
@@ -145,7 +146,7 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
         return BuildResult(selection.profile.id, folder, "unchanged", [], _warnings(selection)), None
     documents = assemble(selection, project, loaded.located)
     if winner is not None:
-        rows = requirement_rows(selection, project)
+        rows = requirement_rows(selection, project, "security-appendix")
         documents = tuple(award.schedule(d, winner, rows) if d.document_id == "security-appendix" else d
                           for d in documents)
     if {"pdf", "html"} & set(options.formats):
@@ -188,7 +189,7 @@ def _render_documents(documents: tuple[Document, ...], formats: tuple[str, ...],
         pending = {}
         for document in documents:
             text = markdown.write(document)
-            residue = next((r for r in markdown.RESIDUE if r in text), None)
+            residue = template_residue(text)
             if residue:
                 raise RenderError(Diagnostic(document.document_id, None, "", f"template residue {residue!r} in the output",
                                              "a clause printed template syntax; check its body"))
@@ -247,19 +248,14 @@ def _css_string(text: str) -> str:
 
 
 def _pdf(document: Document, body: str, templates: loading.Templates) -> bytes:
-    typst_source = convert(body, "typst", _template_file(templates.typst), _metadata(document), document.document_id)
+    typst_source = convert(body, "typst", templates.private["typst"], _metadata(document), document.document_id)
     return compile_pdf(typst_source, document.document_id, FONT_PATHS, template=templates.typst[1],
                        standards=PDF_STANDARDS)
 
 
 def _html(document: Document, body: str, templates: loading.Templates) -> bytes:
-    return convert(body, "html5", _template_file(templates.html), _metadata(document),
+    return convert(body, "html5", templates.private["html"], _metadata(document),
                    document.document_id).encode("utf-8")
-
-
-def _template_file(template: tuple[bytes, str]) -> Path:
-    """Pandoc reads templates from a path given on its command line (allowed under --sandbox)."""
-    return Path(template[1])
 
 
 def _warnings(selection: Selection) -> list[str]:

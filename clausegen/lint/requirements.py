@@ -15,10 +15,10 @@ from clausegen.errors import Diagnostic
 from clausegen.lint.findings import Item, finding
 from clausegen.models.catalogue import Requirement
 from clausegen.models.lint import LintTerms
+from clausegen.syntax import TEMPLATE_TAG
 
 SUBJECT = "The supplier must "
 DEFINED_SUBJECT = "The Supplier must "  # the defined term, as the clauses write it
-_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 
 # A number (parameters print as one), a limit, or a quantifier that makes the requirement a
 # yes/no test ("every login", "no sub-supplier", "only the rights listed").
@@ -59,7 +59,7 @@ def _stand_in(tag: str) -> str:
 def plain(text: str) -> str:
     """The text as a reader sees it, with each template tag standing for a number (with its unit
     and "every" where a formatting filter writes them)."""
-    return _TAG.sub(lambda m: _stand_in(m.group()), text)
+    return TEMPLATE_TAG.sub(lambda m: _stand_in(m.group()), text)
 
 
 def check(req: Requirement, item: Item, terms: LintTerms) -> list[Diagnostic]:
