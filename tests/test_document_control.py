@@ -223,3 +223,14 @@ def test_docx_keeps_what_introduces_a_table_with_it(tiny, cli):
         before = children[i - 1]
         style = before.find(f"{W}pPr/{W}pStyle").get(f"{W}val")
         assert style.startswith("Heading") or before.find(f"{W}pPr/{W}keepNext") is not None, style
+
+
+def test_a_fenced_div_in_clause_text_carries_no_attributes_into_the_html():
+    import clausegen
+    from clausegen.export.pandoc import convert
+
+    template = Path(clausegen.__file__).parent / "templates" / "default" / "document.html"
+    html = convert('::: {#x onclick="alert(1)"}\nHello.\n:::\n\n::: {#signature-block .y data-x="1"}\nBye.\n:::\n',
+                   "html5", template, {"title": "T"}, "t")
+    assert "onclick" not in html and 'id="x"' not in html and "data-x" not in html and 'class="y"' not in html
+    assert '<div id="signature-block">' in html and "<p>Hello.</p>" in html
