@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from clausegen import fonts, loading
 from clausegen.assembly import assemble
-from clausegen.errors import Diagnostic, InputError, RenderError
+from clausegen.errors import Diagnostic, ExportError, InputError, RenderError
 from clausegen.export import manifest as manifests
 from clausegen.export.commit import commit, tidy
 from clausegen.export.pandoc import convert, pandoc_path
@@ -249,8 +249,14 @@ def _css_string(text: str) -> str:
 
 def _pdf(document: Document, body: str, templates: loading.Templates) -> bytes:
     typst_source = convert(body, "typst", templates.private["typst"], _metadata(document), document.document_id)
-    return compile_pdf(typst_source, document.document_id, FONT_PATHS, template=templates.typst[1],
-                       standards=PDF_STANDARDS)
+    try:
+        return compile_pdf(typst_source, document.document_id, FONT_PATHS, template=templates.typst[1],
+                           standards=PDF_STANDARDS)
+    except ExportError as e:
+        if "PDF/UA" not in str(e):
+            raise
+    # A house template written before PDF/UA (no level-1 title heading, say) still gets its PDF, untagged.
+    return compile_pdf(typst_source, document.document_id, FONT_PATHS, template=templates.typst[1])
 
 
 def _html(document: Document, body: str, templates: loading.Templates) -> bytes:

@@ -234,3 +234,16 @@ def test_a_fenced_div_in_clause_text_carries_no_attributes_into_the_html():
                    "html5", template, {"title": "T"}, "t")
     assert "onclick" not in html and 'id="x"' not in html and "data-x" not in html and 'class="y"' not in html
     assert '<div id="signature-block">' in html and "<p>Hello.</p>" in html
+
+
+def test_a_house_typst_template_without_a_title_heading_still_builds_untagged(tiny, cli):
+    import clausegen
+
+    default = Path(clausegen.__file__).parent / "templates" / "default" / "document.typ"
+    (tiny / "house").mkdir()
+    text = default.read_text(encoding="utf-8").replace("heading(level: 1, cg-title)", "cg-title")
+    (tiny / "house" / "document.typ").write_text(text, encoding="utf-8")
+    result = cli("build", "profiles/case.yaml", "--format", "pdf", "--documents", "nda", "--templates", "house")
+    assert result.code == 0, result.err
+    root = pypdf.PdfReader(str(tiny / "output/tiny-case/nda.pdf")).trailer["/Root"]
+    assert "/DisplayDocTitle" not in root.get("/ViewerPreferences", {})
