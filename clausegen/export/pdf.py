@@ -23,7 +23,8 @@ from clausegen.export.pdf_glyphs import RANGES
 from clausegen.loading.strict_yaml import Located, dotted
 
 _STARTS = [start for start, _ in RANGES]
-_ALWAYS = frozenset("\n\t\r")
+# A no-break space reaches Typst as `~` and is drawn with the space glyph (text layer: a space).
+_ALWAYS = frozenset("\n\t\r\u00a0")
 
 
 def shows(char: str) -> bool:
