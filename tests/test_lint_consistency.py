@@ -192,3 +192,12 @@ def test_shipped_library_has_one_period_per_event(monkeypatch, capsys):
     wrong = [f"{f['file']}:{f['line']}: {f['rule_id']}: {f['message']}" for f in data["findings"]
              if f["rule_id"] in ("E-EVENT-SPLIT", "E-EVENT-FIXED", "E-EVENT-CONFLICT")]
     assert wrong == []
+
+
+def test_t_undefined_reads_names_with_small_words_and_list_items(tiny, cli):
+    edit(tiny / AUDIT, "The Client may audit the Supplier", "The Client may audit the Statement of Applicability")
+    edit(tiny / "clauses/core/general.parties@1.0.0.md", "(the *Supplier*)", "(the **Supplier**)")
+    edit(tiny / AUDIT, "1. with notice;", "1. Client Data with notice;")
+    edit(tiny / "clauses/core/general.parties@1.0.0.md", "(the **Supplier**).",
+         "(the **Supplier**), for the **Client Data** (the **Client Data**).")
+    assert not any(f.startswith(AUDIT) for f in found(cli, "T-UNDEFINED"))
