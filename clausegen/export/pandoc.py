@@ -15,7 +15,7 @@ from clausegen.errors import Diagnostic, ExportError
 
 PANDOC_VERSION = "3.9"
 TIMEOUT_SECONDS = 60
-READER = "commonmark+pipe_tables"
+READER = "commonmark+pipe_tables+fenced_divs"  # divs: only the signature block
 FILTER = Path(__file__).with_name("contain.lua")
 TABLES = Path(__file__).with_name("tables.lua")
 TYPST_LINES = Path(__file__).with_name("typst_lines.lua")
@@ -52,7 +52,7 @@ def utf8_environment() -> dict[str, str]:
 def convert(markdown: str, to: str, template: Path, metadata: dict[str, str], label: str) -> str:
     """Markdown (our own output) to `to` with a template. Sandboxed, no raw passthrough, time-limited."""
     args = [pandoc_path(), "--from", READER, "--to", to, "--sandbox", "--fail-if-warnings",
-            "--lua-filter", str(FILTER), "--lua-filter", str(TABLES), "--shift-heading-level-by=-1", "--standalone",
+            "--lua-filter", str(FILTER), "--lua-filter", str(TABLES), "--standalone",
             "--template", str(template),
             "--wrap=preserve"]
     if to == "typst" and "&#" in markdown:
