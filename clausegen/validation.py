@@ -35,123 +35,158 @@ GENERATED_NEEDS = {"timeline": ("exit_period_months", "exit_kickoff_days", "exit
 
 def validate(library: Library, catalogue: Catalogue, frameworks: list[Framework],
              located: dict[str, Located]) -> tuple[Project | None, list[Diagnostic]]:
-    out = Collector()
-    levels = catalogue.level_ids()
-    tiers = [t.id for t in library.meta.risk_tiers]
-    fields = cond.schema(levels, tiers)
-    items = {item.id: item.summary for fw in frameworks for item in fw.items}
-    _check_register(frameworks, out)
+    """Every cross-file check, each in its own function; all problems are collected before any is returned."""
+    ctx = _Context(library, catalogue, located)
+    _check_register(frameworks, ctx.out)
+    ctx.items = {item.id: item.summary for fw in frameworks for item in fw.items}
+    document_conditions = _check_documents(ctx)
+    tier_conditions = _check_tiers(ctx)
+    clause_conditions = _check_clauses(ctx)
+    requirement_conditions = _check_catalogue(ctx)
+    _check_ladders(ctx)
+    _check_generated_sections(ctx)
+    if ctx.out.diagnostics:
+        return None, ctx.out.diagnostics
+    return Project(library, catalogue, tuple(frameworks), ctx.fields, clause_conditions, requirement_conditions,
+                   document_conditions, tuple(tier_conditions), ctx.parameters, ctx.items), []
 
-    def where(file: str, path: tuple) -> int | None:
-        loc = located.get(file)
+
+class _Context:
+    """What the checks share: the inputs, where each path was written, the problems, the parameter table."""
+
+    def __init__(self, library: Library, catalogue: Catalogue, located: dict[str, Located]) -> None:
+        self.library, self.catalogue, self.located = library, catalogue, located
+        self.out = Collector()
+        self.fields = cond.schema(catalogue.level_ids(), [t.id for t in library.meta.risk_tiers])
+        self.items: dict[str, str] = {}
+        self.lib_file = f"{library.root}/library.yaml"
+        self.parameters: dict[str, Any] = {}  # one declaration per name, from clauses and requirements
+        self.declared_in: dict[str, str] = {}
+
+    def where(self, file: str, path: tuple) -> int | None:
+        loc = self.located.get(file)
         return loc.line(path) if loc else None
 
-    def parse_condition(raw: Any, file: str, path: tuple, schema: dict[str, cond.FieldSpec]) -> cond.Condition | None:
+    def parse_condition(self, raw: Any, file: str, path: tuple,
+                        schema: dict[str, cond.FieldSpec]) -> cond.Condition | None:
         try:
             return cond.parse(raw, schema, path)
         except cond.ConditionError as e:
-            full = e.path
-            out.add(file, where(file, full), _dotted(full), e.message, e.hint)
+            self.out.add(file, self.where(file, e.path), _dotted(e.path), e.message, e.hint)
             return None
 
-    lib_file = f"{library.root}/library.yaml"
-    # Documents and tiers.
+    def check_event(self, event: str | None, file: str, path: tuple) -> None:
+        events = self.library.meta.events
+        if event is not None and event not in events:
+            self.out.add(file, self.where(file, path), _dotted(path), f"event {event!r} is not registered",
+                         "register it under `events:` in library.yaml" + (
+                             "; registered: " + ", ".join(sorted(events)) if events else ""))
+
+    def check_periods(self, lint: Any, file: str, base: tuple) -> None:
+        for phrase, event in (lint.periods.items() if lint else ()):
+            self.check_event(event, file, base + ("lint", "periods", phrase))
+
+    def declare(self, name: str, decl: Any, file: str, path: tuple) -> None:
+        self.check_event(decl.event, file, path + ("event",))
+        if name in TEMPLATE_FIELDS or name in DERIVED_NAMES or name in TEMPLATE_GLOBALS:
+            self.out.add(file, self.where(file, path), _dotted(path),
+                         f"parameter name {name!r} is a profile field; rename it")
+        elif name not in self.parameters:
+            self.parameters[name] = decl
+            self.declared_in[name] = file
+        elif differences := declaration_differences(self.parameters[name], decl):
+            self.out.add(file, self.where(file, path), _dotted(path),
+                         f"parameter {name!r} is declared differently in {self.declared_in[name]} "
+                         f"({', '.join(differences)})",
+                         "a parameter name is global: copy the first declaration exactly")
+        problem = check_value(decl, decl.default)
+        if problem:
+            self.out.add(file, self.where(file, path + ("default",)), _dotted(path + ("default",)), problem)
+
+
+def _check_documents(ctx: _Context) -> dict[str, cond.Condition]:
+    """The library's documents: known ids, a parseable `when`, unique section ids."""
+    library = ctx.library
     document_conditions: dict[str, cond.Condition] = {}
     for doc_id in library.meta.documents:
         if doc_id not in DOCUMENT_IDS:
-            out.add(lib_file, where(lib_file, ("documents", doc_id)), f"documents.{doc_id}",
-                    "unknown document id", "documents: " + ", ".join(DOCUMENT_IDS))
+            ctx.out.add(ctx.lib_file, ctx.where(ctx.lib_file, ("documents", doc_id)), f"documents.{doc_id}",
+                        "unknown document id", "documents: " + ", ".join(DOCUMENT_IDS))
     for doc_id in DOCUMENT_IDS:
         spec = library.meta.documents.get(doc_id)
         if spec is None:
-            out.add(lib_file, where(lib_file, ("documents",)), "documents", f"document {doc_id!r} is not defined")
+            ctx.out.add(ctx.lib_file, ctx.where(ctx.lib_file, ("documents",)), "documents", f"document {doc_id!r} is not defined")
             continue
-        c = parse_condition(spec.when, lib_file, ("documents", doc_id, "when"), fields)
+        c = ctx.parse_condition(spec.when, ctx.lib_file, ("documents", doc_id, "when"), ctx.fields)
         if c is not None:
             document_conditions[doc_id] = c
         seen: set[str] = set()
         for i, section in enumerate(spec.sections):
             if section.id in seen:
-                out.add(lib_file, where(lib_file, ("documents", doc_id, "sections", i)),
-                        f"documents.{doc_id}.sections[{i}].id", f"duplicate section id {section.id!r}")
+                ctx.out.add(ctx.lib_file, ctx.where(ctx.lib_file, ("documents", doc_id, "sections", i)),
+                            f"documents.{doc_id}.sections[{i}].id", f"duplicate section id {section.id!r}")
             seen.add(section.id)
-    tier_fields = {k: v for k, v in fields.items() if k != "risk_tier"}
+    return document_conditions
+
+
+def _check_tiers(ctx: _Context) -> list[tuple[str, cond.Condition]]:
+    """Risk tiers: parseable conditions, and the lowest one applies always."""
+    library = ctx.library
+    tier_fields = {k: v for k, v in ctx.fields.items() if k != "risk_tier"}
     tier_conditions = []
     for i, tier in enumerate(library.meta.risk_tiers):
-        c = parse_condition(tier.when, lib_file, ("risk_tiers", i, "when"), tier_fields)
+        c = ctx.parse_condition(tier.when, ctx.lib_file, ("risk_tiers", i, "when"), tier_fields)
         if c is not None:
             tier_conditions.append((tier.id, c))
     if library.meta.risk_tiers and library.meta.risk_tiers[0].when != "always":
-        out.add(lib_file, where(lib_file, ("risk_tiers", 0, "when")), "risk_tiers[0].when",
-                "the lowest risk tier must apply `always`, so every profile gets a tier")
+        ctx.out.add(ctx.lib_file, ctx.where(ctx.lib_file, ("risk_tiers", 0, "when")), "risk_tiers[0].when",
+                    "the lowest risk tier must apply `always`, so every profile gets a tier")
 
-    # Parameters: gathered from clauses and requirements, one declaration per name.
-    parameters: dict[str, Any] = {}
-    declared_in: dict[str, str] = {}
+    return tier_conditions
 
-    events = library.meta.events
 
-    def check_event(event: str | None, file: str, path: tuple) -> None:
-        if event is not None and event not in events:
-            out.add(file, where(file, path), _dotted(path), f"event {event!r} is not registered",
-                    "register it under `events:` in library.yaml" + (
-                        "; registered: " + ", ".join(sorted(events)) if events else ""))
-
-    def check_periods(lint: Any, file: str, base: tuple) -> None:
-        for phrase, event in (lint.periods.items() if lint else ()):
-            check_event(event, file, base + ("lint", "periods", phrase))
-
-    def declare(name: str, decl: Any, file: str, path: tuple) -> None:
-        check_event(decl.event, file, path + ("event",))
-        if name in TEMPLATE_FIELDS or name in DERIVED_NAMES or name in TEMPLATE_GLOBALS:
-            out.add(file, where(file, path), _dotted(path), f"parameter name {name!r} is a profile field; rename it")
-        elif name not in parameters:
-            parameters[name] = decl
-            declared_in[name] = file
-        elif differences := declaration_differences(parameters[name], decl):
-            out.add(file, where(file, path), _dotted(path),
-                    f"parameter {name!r} is declared differently in {declared_in[name]} "
-                    f"({', '.join(differences)})",
-                    "a parameter name is global: copy the first declaration exactly")
-        problem = check_value(decl, decl.default)
-        if problem:
-            out.add(file, where(file, path + ("default",)), _dotted(path + ("default",)), problem)
-
-    # Clauses.
+def _check_clauses(ctx: _Context) -> dict[tuple[str, str], cond.Condition]:
+    """Every clause version: unique, placed in a known section, condition, citations, parameters, template."""
+    library = ctx.library
     clause_conditions: dict[tuple[str, str], cond.Condition] = {}
     seen_versions: dict[tuple[str, str], str] = {}
     for clause in library.clauses:
         f = clause.file
         if (clause.id, clause.version) in seen_versions:
-            out.add(f, where(f, ("version",)), "version",
-                    f"{clause.id}@{clause.version} is also defined in {seen_versions[(clause.id, clause.version)]}")
+            ctx.out.add(f, ctx.where(f, ("version",)), "version",
+                        f"{clause.id}@{clause.version} is also defined in {seen_versions[(clause.id, clause.version)]}")
         seen_versions[(clause.id, clause.version)] = f
         for doc_id, section_id in clause.documents.items():
             spec = library.meta.documents.get(doc_id)
             if spec is None:
-                out.add(f, where(f, ("documents", doc_id)), f"documents.{doc_id}", "unknown document id",
-                        "documents: " + ", ".join(DOCUMENT_IDS))
+                ctx.out.add(f, ctx.where(f, ("documents", doc_id)), f"documents.{doc_id}", "unknown document id",
+                            "documents: " + ", ".join(DOCUMENT_IDS))
             elif section_id not in {s.id for s in spec.sections}:
-                out.add(f, where(f, ("documents", doc_id)), f"documents.{doc_id}",
-                        f"document {doc_id} has no section {section_id!r}",
-                        "sections: " + ", ".join(s.id for s in spec.sections))
-        c = parse_condition(clause.condition, f, ("condition",), fields)
+                ctx.out.add(f, ctx.where(f, ("documents", doc_id)), f"documents.{doc_id}",
+                            f"document {doc_id} has no section {section_id!r}",
+                            "sections: " + ", ".join(s.id for s in spec.sections))
+        c = ctx.parse_condition(clause.condition, f, ("condition",), ctx.fields)
         if c is not None:
             clause_conditions[(clause.id, clause.version)] = c
-        _check_sources(clause.sources, items, f, where(f, ("sources",)), out)
-        check_periods(clause.lint, f, ())
+        _check_sources(clause.sources, ctx.items, f, ctx.where(f, ("sources",)), ctx.out)
+        ctx.check_periods(clause.lint, f, ())
         for name, decl in clause.parameters.items():
-            declare(name, decl, f, ("parameters", name))
-        _check_template(clause.body, "markdown", set(clause.parameters), f, clause.body_line, "body", out)
-        _check_markdown(clause.body, f, clause.body_line, out)
+            ctx.declare(name, decl, f, ("parameters", name))
+        _check_template(clause.body, "markdown", set(clause.parameters), f, clause.body_line, "body", ctx.out)
+        _check_markdown(clause.body, f, clause.body_line, ctx.out)
         if TENDER_DOCUMENT in clause.documents and (line := _uses_supplier(clause.body)):
-            out.add(f, clause.body_line + line - 1, "body", "uses `supplier`, but the tender specification never "
-                    "names the supplier: the tender chooses it", "write \"the tenderer\" instead")
+            ctx.out.add(f, clause.body_line + line - 1, "body", "uses `supplier`, but the tender specification never "
+                        "names the supplier: the tender chooses it", "write \"the tenderer\" instead")
         entry_versions = [e.version for e in clause.changelog]
         if clause.version not in entry_versions:
-            out.add(f, where(f, ("changelog",)), "changelog", f"no changelog entry for version {clause.version}")
+            ctx.out.add(f, ctx.where(f, ("changelog",)), "changelog", f"no changelog entry for version {clause.version}")
 
-    # Catalogue.
+    return clause_conditions
+
+
+def _check_catalogue(ctx: _Context) -> dict[str, cond.Condition]:
+    """Every requirement: unique id, known area, condition, citations, parameters, templates; unique levels."""
+    catalogue = ctx.catalogue
     requirement_conditions: dict[str, cond.Condition] = {}
     areas = {a.id for a in catalogue.meta.areas}
     seen_req: dict[str, str] = {}
@@ -159,46 +194,51 @@ def validate(library: Library, catalogue: Catalogue, frameworks: list[Framework]
         for i, req in enumerate(level.requirements):
             f, base = req.file, ("requirements", i)
             if req.id in seen_req:
-                out.add(f, where(f, base + ("id",)), f"requirements[{i}].id",
-                        f"duplicate requirement id {req.id} (also in {seen_req[req.id]})")
+                ctx.out.add(f, ctx.where(f, base + ("id",)), f"requirements[{i}].id",
+                            f"duplicate requirement id {req.id} (also in {seen_req[req.id]})")
             seen_req[req.id] = f
             if req.area not in areas:
-                out.add(f, where(f, base + ("area",)), f"requirements[{i}].area", f"unknown area {req.area!r}",
-                        "areas: " + ", ".join(sorted(areas)))
-            c = parse_condition(req.condition, f, base + ("condition",), fields)
+                ctx.out.add(f, ctx.where(f, base + ("area",)), f"requirements[{i}].area", f"unknown area {req.area!r}",
+                            "areas: " + ", ".join(sorted(areas)))
+            c = ctx.parse_condition(req.condition, f, base + ("condition",), ctx.fields)
             if c is not None:
                 requirement_conditions[req.id] = c
-            _check_sources(req.sources, items, f, where(f, base + ("sources",)), out, f"requirements[{i}].sources")
-            check_periods(req.lint, f, base)
+            _check_sources(req.sources, ctx.items, f, ctx.where(f, base + ("sources",)), ctx.out, f"requirements[{i}].sources")
+            ctx.check_periods(req.lint, f, base)
             for name, decl in req.parameters.items():
-                declare(name, decl, f, base + ("parameters", name))
+                ctx.declare(name, decl, f, base + ("parameters", name))
             for part in ("text", "verification"):
                 _check_template(getattr(req, part), "text", set(req.parameters), f,
-                                where(f, base + (part,)) or 1, f"requirements[{i}].{part}", out, req.id)
+                                ctx.where(f, base + (part,)) or 1, f"requirements[{i}].{part}", ctx.out, req.id)
     level_ids = catalogue.level_ids()
     if len(set(level_ids)) != len(level_ids):
         cat_file = f"{catalogue.root}/catalogue.yaml"
-        out.add(cat_file, where(cat_file, ("levels",)), "levels", "level ids must be unique")
+        ctx.out.add(cat_file, ctx.where(cat_file, ("levels",)), "levels", "level ids must be unique")
 
-    # Level and tier parameter values: known, well typed, never looser going up.
+    return requirement_conditions
+
+
+def _check_ladders(ctx: _Context) -> None:
+    """Level and tier parameter values: known, well typed, never looser going up."""
+    library, catalogue = ctx.library, ctx.catalogue
     _check_ladder([(lvl.level, lvl.parameters, f"{catalogue.root}/{lvl.level}.yaml") for lvl in catalogue.levels],
-                  ("parameters",), parameters, where, out, "level")
-    _check_ladder([(t.id, t.parameters, lib_file) for t in library.meta.risk_tiers],
-                  None, parameters, where, out, "risk tier", tier_paths=True)
+                  ("parameters",), ctx.parameters, ctx.where, ctx.out, "level")
+    _check_ladder([(t.id, t.parameters, ctx.lib_file) for t in library.meta.risk_tiers],
+                  None, ctx.parameters, ctx.where, ctx.out, "risk tier", tier_paths=True)
 
-    for doc_id, spec in library.meta.documents.items():
+
+
+def _check_generated_sections(ctx: _Context) -> None:
+    """A generated section (the exit timeline) needs its parameters declared somewhere in the library."""
+    for doc_id, spec in ctx.library.meta.documents.items():
         for i, section in enumerate(spec.sections):
-            missing = [n for n in GENERATED_NEEDS.get(section.generated or "", ()) if n not in parameters]
+            missing = [n for n in GENERATED_NEEDS.get(section.generated or "", ()) if n not in ctx.parameters]
             if missing:
-                out.add(lib_file, where(lib_file, ("documents", doc_id, "sections", i)),
-                        f"documents.{doc_id}.sections[{i}].generated",
-                        f"`generated: {section.generated}` needs the parameters {', '.join(missing)}",
-                        "declare them in a clause of this library")
+                ctx.out.add(ctx.lib_file, ctx.where(ctx.lib_file, ("documents", doc_id, "sections", i)),
+                            f"documents.{doc_id}.sections[{i}].generated",
+                            f"`generated: {section.generated}` needs the parameters {', '.join(missing)}",
+                            "declare them in a clause of this library")
 
-    if out.diagnostics:
-        return None, out.diagnostics
-    return Project(library, catalogue, tuple(frameworks), fields, clause_conditions, requirement_conditions,
-                   document_conditions, tuple(tier_conditions), parameters, items), []
 
 
 def _check_ladder(rungs, path_prefix, parameters, where, out: Collector, what: str, tier_paths: bool = False) -> None:
