@@ -175,6 +175,17 @@ def main() -> None:
         rows.append(("one profile, 5 documents x md+docx+pdf, cold (largest example, secret level)", f"{t_one:.2f} s"))
         rows.append(("  same, naive sequential export (one pandoc per file, no overlap)",
                      f"{t_one_naive:.2f} s (ratio {t_one_naive / t_one:.2f}x)"))
+        soffice = shutil.which("soffice")
+        if soffice:  # the yardstick of issue 10: LibreOffice converting one of that set's DOCX files to PDF
+            docx = next((work / "one").glob("*/security-appendix.docx"))
+            profile_dir = work / "lo-profile"
+            t_lo = median(args.repeat, lambda: timed(
+                [soffice, f"-env:UserInstallation=file://{profile_dir}", "--headless", "--convert-to", "pdf",
+                 "--outdir", str(work / "lo"), str(docx)], ROOT, env))
+            rows.append(("  LibreOffice converting that set's security-appendix.docx to PDF (soffice, warm profile)",
+                         f"{t_lo:.2f} s; clausegen's whole set takes {t_one / t_lo:.2f}x that"))
+        t_version = median(args.repeat, lambda: timed(CLAUSEGEN + ["--version"], ROOT, env))
+        rows.append(("`clausegen --version` (interpreter start included)", f"{t_version:.2f} s"))
 
         def batch(jobs: int, environment, out: str):
             def run() -> float:
