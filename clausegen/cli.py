@@ -144,6 +144,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="build N profiles at a time in worker processes (default: 1)")
     b.add_argument("--force", action="store_true",
                    help="rebuild profiles whose output is already current (by default they are skipped)")
+    b.add_argument("--baseline", type=Path, default=None, metavar="OLD_BUILD",
+                   help="an earlier build of the same profile (its folder or manifest.json): also write "
+                        "redlines against it into OUT/<id>/redline/ (one profile only)")
 
     v = sub.add_parser("validate", parents=[inputs], help="check library, catalogues and profiles; list every problem",
                        description="Validate inputs.", epilog=EPILOG_VALIDATE,
@@ -181,8 +184,18 @@ def _parser() -> argparse.ArgumentParser:
                        epilog=EPILOG_DIFF, formatter_class=argparse.RawDescriptionHelpFormatter)
     d.add_argument("old", metavar="OLD")
     d.add_argument("new", metavar="NEW")
-    d.add_argument("--format", choices=("text", "md", "docx", "json"), default="text", help="output (default: text)")
-    d.add_argument("--out", type=Path, default=None, metavar="FILE", help="write to FILE (needed for docx)")
+    d.add_argument("--format", default=None, metavar="FORMAT",
+                   help="text, md, docx or json (default: text); for two build folders a list from "
+                        "docx,md,html,pdf (default: docx,md)")
+    d.add_argument("--out", type=Path, default=None, metavar="PATH",
+                   help="write to FILE (needed for docx); for two build folders the folder for the redlines "
+                        "(default: redline/<profile id>)")
+    d.add_argument("--old-library", default=None, metavar="REV",
+                   help="build folders: the git revision (or folder) of the library the old build was made "
+                        "from (default: the current one, else the git tag of its library version)")
+    d.add_argument("--new-library", default=None, metavar="REV", help="the same for the new build")
+    d.add_argument("--templates", type=Path, default=None, metavar="DIR",
+                   help="build folders: the house templates the new build used (see `build --templates`)")
     d.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                    help="colour the text output (default: auto, when writing to a terminal and NO_COLOR is unset)")
     return parser
@@ -211,9 +224,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         raise UsageError(Diagnostic("--jobs", None, "", f"{args.jobs} is not a number of worker processes",
                                     "use 1 or more"))
-    options = BuildOptions(out=args.out, formats=formats or DEFAULT_FORMATS, documents=documents,
-                           templates=args.templates, source_date_epoch=source_date_epoch(dict(os.environ)))
     inputs = _inputs(args)
+    baseline = _baseline(args, inputs)
+    options = BuildOptions(out=args.out, formats=formats or DEFAULT_FORMATS, documents=documents,
+                           templates=args.templates, source_date_epoch=source_date_epoch(dict(os.environ)),
+                           baseline=baseline)
     project = load_project(inputs)
     console = Console(stderr=True, highlight=False, soft_wrap=True)
     show_bar = console.is_terminal and len(args.profiles) > 1
@@ -234,6 +249,17 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"{counts['built']} built, {counts['unchanged']} unchanged, {counts['failed']} failed")
     failed = max((o.exit_code for o in outcomes if o.status == "failed"), default=0)  # 3 if an export failed
     return failed or (1 if duplicates else 0)
+
+
+def _baseline(args: argparse.Namespace, inputs: Inputs):
+    if args.baseline is None:
+        return None
+    from clausegen.loading.builds import read_build
+
+    if len(args.profiles) != 1:
+        raise UsageError(Diagnostic("--baseline", None, "", f"an earlier build is of one profile; "
+                                    f"{len(args.profiles)} profiles given", "build one profile with --baseline"))
+    return read_build(str(args.baseline), None, inputs, "old")
 
 
 def _print_outcome(outcome, console: Console | None) -> None:
@@ -311,6 +337,12 @@ def cmd_diff(args: argparse.Namespace) -> int:
     from clausegen import diff, loading
     from clausegen.loading.diff_inputs import load_pair
 
+    if _is_build(args.old) or _is_build(args.new) or args.old_library or args.new_library:
+        return _diff_builds(args)
+    args.format = args.format or "text"
+    if args.format not in ("text", "md", "docx", "json"):
+        raise UsageError(Diagnostic("--format", None, "", f"unknown value {args.format}",
+                                    "choose from: text, md, docx, json (for two build folders: docx, md, html, pdf)"))
     _needs_out(args)
     report = diff.compare(load_pair(args.old, args.new, args.library, args.catalogue, args.frameworks))
     if args.format == "docx":
@@ -326,6 +358,37 @@ def cmd_diff(args: argparse.Namespace) -> int:
         data = diff.format_text(report, color).encode("utf-8")
     _emit(data, args.out)
     return 0
+
+
+def _is_build(arg: str) -> bool:
+    return Path(arg).is_dir() and (Path(arg) / "manifest.json").is_file()
+
+
+def _diff_builds(args: argparse.Namespace) -> int:
+    """Two builds of one profile: a redline per document and a summary, written as one set."""
+    from clausegen import redlines
+    from clausegen.export.writing import write_all
+    from clausegen.loading.builds import read_build
+
+    formats = _list_option(args.format or ",".join(redlines.DEFAULT_FORMATS), redlines.FORMATS, "--format")
+    assert formats is not None
+    inputs = _inputs(args)
+    old = read_build(args.old, args.old_library, inputs, "old")
+    new = read_build(args.new, args.new_library, inputs, "new")
+    redlines.same_profile(old, new)
+    out = args.out or Path("redline") / new.manifest.profile.id
+    files = redlines.files(old, new, formats, args.templates, source_date_epoch(dict(os.environ)))
+    write_all(out, files)
+    print(open_summary(files["summary.md"]), end="")
+    print(f"wrote {len(files)} files to {display_path(out)}/")
+    return 0
+
+
+def open_summary(summary: bytes) -> str:
+    """The summary for the terminal: the Markdown without its escapes' backslashes."""
+    import re
+
+    return re.sub(r"\\([\\`*_{}\[\]()#+\-.!|<>&~])", r"\1", summary.decode("utf-8"))
 
 
 def _needs_out(args: argparse.Namespace) -> None:

@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from clausegen import loading
 from clausegen.assembly import assemble
@@ -53,6 +54,7 @@ class BuildOptions:
     documents: tuple[str, ...] | None = None
     templates: Path | None = None
     source_date_epoch: int = DEFAULT_EPOCH
+    baseline: Any = None  # loading.builds.Build: an earlier build to write redlines against
 
 
 @dataclass
@@ -119,7 +121,7 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
     base = manifests.inputs(selection, project, loaded)
     key = manifests.build_key(base, templates.hashable(), options.formats, options.source_date_epoch)
     folder = options.out / selection.profile.id
-    if not force and manifests.up_to_date(folder, key):
+    if not force and options.baseline is None and manifests.up_to_date(folder, key):
         return BuildResult(selection.profile.id, folder, "unchanged", [], _warnings(selection)), None
     documents = assemble(selection, project)
     if {"pdf", "html"} & set(options.formats):
@@ -133,8 +135,28 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
     by_document = _render_documents(documents, options.formats, templates, properties)
     files = {f"{doc}.{fmt}": data for doc, by_fmt in by_document.items() for fmt, data in by_fmt.items()}
     files["manifest.json"] = manifests.manifest(base, by_document, key)
+    if options.baseline is not None:
+        files = _with_redlines(files, options, project, selection, documents, str(folder))
     result = BuildResult(selection.profile.id, folder, "built", list(files), _warnings(selection))
     return result, files
+
+
+def _with_redlines(files: dict[str, bytes], options: BuildOptions, project: Project, selection: Selection,
+                   documents: tuple[Document, ...], label: str) -> dict[str, bytes]:
+    """The build's files plus redline/<document>.redline.<format> against the baseline; the
+    manifest stays last."""
+    from clausegen import redlines
+    from clausegen.loading.builds import Build
+    from clausegen.models.manifest import Manifest
+
+    manifest = Manifest.parse(files["manifest.json"].decode("utf-8"), f"{label}/manifest.json")
+    new = Build(label, manifest, str(project.library.root), project, selection, {d.document_id: d for d in documents})
+    formats = tuple(f for f in redlines.FORMATS if f in options.formats)
+    extra = redlines.files(options.baseline, new, formats, options.templates, options.source_date_epoch)
+    out = {name: data for name, data in files.items() if name != "manifest.json"}
+    out.update({f"redline/{name}": data for name, data in extra.items()})
+    out["manifest.json"] = files["manifest.json"]
+    return out
 
 
 def build(profile_path: Path, project: Project, options: BuildOptions, force: bool = False) -> BuildResult:
@@ -142,6 +164,8 @@ def build(profile_path: Path, project: Project, options: BuildOptions, force: bo
     result, files = render(profile_path, project, options, force)
     if files is None:
         return result
+    if any("/" in name for name in files):
+        (result.folder / "redline").mkdir(parents=True, exist_ok=True)
     write_all(result.folder, files)  # all written, then renamed in order: render() puts the manifest last
     return result
 

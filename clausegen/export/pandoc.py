@@ -42,10 +42,13 @@ def pandoc_path() -> str:
     return str(path)
 
 
-def convert(markdown: str, to: str, template: Path, metadata: dict[str, str], label: str) -> str:
-    """Markdown (our own output) to `to` with a template. Sandboxed, no raw passthrough, time-limited."""
-    args = [pandoc_path(), "--from", READER, "--to", to, "--sandbox", "--fail-if-warnings",
-            "--lua-filter", str(FILTER), "--lua-filter", str(TABLES), "--shift-heading-level-by=-1", "--standalone",
+def convert(markdown: str, to: str, template: Path, metadata: dict[str, str], label: str,
+            reader: str = READER, filters: tuple[Path, ...] = ()) -> str:
+    """Markdown (our own output) to `to` with a template. Sandboxed, no raw passthrough, time-limited.
+    `filters` run after the containment filter (redlines add theirs)."""
+    args = [pandoc_path(), "--from", reader, "--to", to, "--sandbox", "--fail-if-warnings",
+            "--lua-filter", str(FILTER), "--lua-filter", str(TABLES), *(f"--lua-filter={f}" for f in filters),
+            "--shift-heading-level-by=-1", "--standalone",
             "--template", str(template),
             "--wrap=preserve"]
     if to == "typst" and "&#" in markdown:
