@@ -16,9 +16,14 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
+from markdown_it import MarkdownIt
+
 from clausegen.models.document import Document, Part, Table
 from clausegen.rendering import redline
 from clausegen.rendering.redline import Change, Paragraph, Token
+
+
+_TABLES = MarkdownIt("commonmark").enable("table")
 
 
 @dataclass(frozen=True)
@@ -129,7 +134,7 @@ def _pair(x: _Item, y: _Item, numbers: bool, parts: list[PartChange]) -> list[Bl
     if x.part is None or y.part is None:
         return out
     pa, pb = x.part, y.part
-    out += redline.compare(pa.markdown, pb.markdown)
+    out += _clause_text(pa.markdown, pb.markdown)
     if pa.note or pb.note:
         out += _texts(pa.note, pb.note)
     if pa.table is not None or pb.table is not None:
@@ -152,7 +157,7 @@ def _whole(item: _Item, kind: str, numbers: bool, parts: list[PartChange]) -> li
     if part is None:
         return out
     old_text, new_text = (part.markdown, "") if kind == "-" else ("", part.markdown)
-    out += redline.compare(old_text, new_text)
+    out += _clause_text(old_text, new_text)
     if part.note:
         out += _texts(part.note, "") if kind == "-" else _texts("", part.note)
     if part.table is not None:
@@ -162,6 +167,57 @@ def _whole(item: _Item, kind: str, numbers: bool, parts: list[PartChange]) -> li
                             number if kind == "+" else "", part.clause_version if kind == "-" else "",
                             part.clause_version if kind == "+" else ""))
     return out
+
+
+def _segments(markdown: str) -> list[str | Table]:
+    """A clause body cut into its text and its Markdown tables (shown as Word tables)."""
+    lines = markdown.splitlines()
+    out: list[str | Table] = []
+    tokens = _TABLES.parse(markdown)
+    done = 0
+    for i, token in enumerate(tokens):
+        if token.type != "table_open" or token.map is None:
+            continue
+        start, end = token.map
+        if start > done:
+            out.append("\n".join(lines[done:start]))
+        out.append(_table_of(tokens, i))
+        done = end
+    if done < len(lines) or not out:
+        out.append("\n".join(lines[done:]))
+    return [s for s in out if not isinstance(s, str) or s.strip()] or [""]
+
+
+def _table_of(tokens, i: int) -> Table:
+    """The cells as the DOCX writer shows them (rendering.docx._Writer._markdown_table)."""
+    rows: list[list[str]] = []
+    while tokens[i].type != "table_close":
+        token = tokens[i]
+        if token.type == "tr_open":
+            rows.append([])
+        elif token.type == "inline":
+            rows[-1].append(token.content and "".join(c.content for c in token.children or []))
+        i += 1
+    header, *body = rows
+    return Table(tuple(header), tuple(tuple(r) for r in body), tuple(1 for _ in header))
+
+
+def _clause_text(old: str, new: str) -> list[Block]:
+    """Text compared paragraph by paragraph, tables row by row; the tables of the two texts are
+    paired in order when both have the same shape of text and tables, else replaced."""
+    a, b = _segments(old) if old else [], _segments(new) if new else []
+    if [isinstance(x, Table) for x in a] == [isinstance(y, Table) for y in b]:
+        out: list[Block] = []
+        for x, y in zip(a, b):
+            out += _tables(x, y) if isinstance(x, Table) and isinstance(y, Table) else \
+                list(redline.compare(str(x), str(y)))
+        return out
+    removed: list[Block] = []
+    for x in a:
+        removed += _tables(x, None) if isinstance(x, Table) else list(redline.compare(x, ""))
+    for y in b:
+        removed += _tables(None, y) if isinstance(y, Table) else list(redline.compare("", y))
+    return removed
 
 
 def _paragraph(a: list[Token], b: list[Token], old_style: str, new_style: str) -> Paragraph:
