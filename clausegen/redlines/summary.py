@@ -108,18 +108,20 @@ def _rows(diff: DocumentDiff) -> list[str]:
     """Requirements (and other table rows) added, removed or changed, with old and new text."""
     out = []
     for block in diff.blocks:
-        if not isinstance(block, TableDiff) or block.kind in "+-":
+        if not isinstance(block, TableDiff):
             continue
+        first = "".join(c.text for c in block.columns[0]) if block.columns else ""
+        noun = "requirement" if first == "ID" else "row"
         for row in block.rows:
             if row.kind == "=":
                 continue
             old = " | ".join("".join(c.text for c in cell if c.kind != "+") for cell in row.cells[1:]).strip(" |")
             new = " | ".join("".join(c.text for c in cell if c.kind != "-") for cell in row.cells[1:]).strip(" |")
-            label = escape_markdown(row.key)
+            label = f"{noun} {escape_markdown(row.key)}"
             if row.kind == "+":
-                out.append(f"- added row {label}: {escape_markdown(new)}")
+                out.append(f"- added {label}: {escape_markdown(new)}")
             elif row.kind == "-":
-                out.append(f"- removed row {label}: {escape_markdown(old)}")
+                out.append(f"- removed {label}: {escape_markdown(old)}")
             else:
-                out.append(f"- changed row {label}: was “{escape_markdown(old)}”, now “{escape_markdown(new)}”")
+                out.append(f"- changed {label}: was “{escape_markdown(old)}”, now “{escape_markdown(new)}”")
     return out
