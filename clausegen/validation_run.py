@@ -25,8 +25,10 @@ def profile_paths(paths: list[Path]) -> tuple[list[Path], list[Diagnostic]]:
     return found, problems
 
 
-def validate_all(inputs: Inputs, paths: list[Path]) -> tuple[list[Diagnostic], str]:
+def validate_all(inputs: Inputs, paths: list[Path]) -> tuple[list[Diagnostic], str, list[Diagnostic]]:
+    """(problems, what was checked, warnings): warnings never fail validation."""
     problems: list[Diagnostic] = []
+    warnings: list[Diagnostic] = []
     project = None
     try:
         project = load_project(inputs)
@@ -38,9 +40,11 @@ def validate_all(inputs: Inputs, paths: list[Path]) -> tuple[list[Diagnostic], s
         try:
             loaded = loading.load_profile(path)
             if project is not None:
-                assemble(select(loaded.profile, project, loaded.located), project)
+                selection = select(loaded.profile, project, loaded.located)
+                assemble(selection, project, loaded.located)
+                warnings += selection.notices
         except ClausegenError as e:
             problems += e.diagnostics
     summary = f"library {display_path(inputs.library)}, catalogues {display_path(inputs.catalogue)}, " \
               f"register {display_path(inputs.frameworks)}, {len(profiles)} profile(s)"
-    return list(dict.fromkeys(problems)), summary
+    return list(dict.fromkeys(problems)), summary, warnings
