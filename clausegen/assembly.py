@@ -20,6 +20,9 @@ from clausegen.selection import DocumentSelection, RequirementPick, Selection
 from clausegen.validation import GENERATED_NEEDS, Project
 
 MARKED_AS = {"minimum": "Minimum requirement", "award": "Award criterion"}
+# In the contract every listed requirement binds: a minimum requirement in full, an award
+# criterion to the extent the Supplier offered it.
+BINDS = {"minimum": "In full", "award": "As offered"}
 
 
 def context(selection: Selection) -> dict[str, Any]:
@@ -179,20 +182,19 @@ def _requirement_parts(document_id: str, selection: Selection, project: Project,
                        requirement_rows: dict[str, tuple[str, str]]):
     tender = document_id == "tender-requirements"
     for area in project.catalogue.meta.areas:
-        picks = [p for p in selection.requirements if p.requirement.area == area.id]
+        picks = [p for p in selection.requirements if p.requirement.area == area.id and p.in_document(document_id)]
         if not picks:
             continue
         rows = []
         for pick in picks:
             text, verification = requirement_rows[pick.requirement.id]
-            marked = MARKED_AS[pick.marked_as]
-            rows.append((pick.requirement.id, text, marked, "", "", "") if tender
-                        else (pick.requirement.id, text, verification, marked))
+            rows.append((pick.requirement.id, text, MARKED_AS[pick.marked_as], "", "", "") if tender
+                        else (pick.requirement.id, text, verification, BINDS[pick.marked_as]))
         if tender:
             table = Table(("ID", "Requirement", "Type", "Complies (yes/partly/no)", "Description", "Evidence or reference"),
                           tuple(rows), (12, 36, 12, 12, 14, 14))
         else:
-            table = Table(("ID", "Requirement", "Verification", "Type"), tuple(rows), (12, 44, 30, 14))
+            table = Table(("ID", "Requirement", "Verification", "Binds"), tuple(rows), (12, 44, 30, 14))
         yield area.title, "", table
 
 
@@ -205,6 +207,8 @@ def _dpa_part(selection: Selection, project: Project):
                 if pick.clause.id not in cited[source]:
                     cited[source].append(pick.clause.id)
     for pick in selection.requirements:
+        if not pick.in_document("security-appendix"):  # a tender-only requirement binds nothing
+            continue
         for source in pick.requirement.sources:
             cited.setdefault(source, []).append(pick.requirement.id)
     rows = []

@@ -27,14 +27,18 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     exit_code: int = 0  # of the error, when failed: 1 input or template, 3 export
+    removed: list[str] = field(default_factory=list)  # stale files of the previous build
+    state: str = ""  # when failed: what the profile's output folder holds now
 
 
 def build_one(path: Path, project: Project, options: BuildOptions, force: bool) -> Outcome:
     try:
         result = build(path, project, options, force)
     except ClausegenError as e:
-        return Outcome(path, "failed", diagnostics=e.diagnostics, exit_code=e.exit_code)
-    return Outcome(path, result.status, result.profile_id, result.folder, result.files, result.warnings)
+        return Outcome(path, "failed", diagnostics=e.diagnostics, exit_code=e.exit_code,
+                       state=getattr(e, "state", ""))
+    return Outcome(path, result.status, result.profile_id, result.folder, result.files, result.warnings,
+                   removed=result.removed)
 
 
 _worker_project: Project | None = None

@@ -302,14 +302,15 @@ def _print_outcome(outcome, console: Console | None) -> None:
     if outcome.status == "failed":
         for diagnostic in outcome.diagnostics:
             say(diagnostic.format(), error=True)
-        say(f"FAILED    {path}: nothing written for this profile", error=True)
+        say(f"FAILED    {path}: {outcome.state or 'nothing written for this profile'}", error=True)
         return
     for warning in outcome.warnings:
         say(f"warning: {outcome.profile_id}: {warning}", error=True)
     if outcome.status == "unchanged":
         say(f"unchanged {path} -> {display_path(outcome.folder)}/ (inputs as before; --force rebuilds)")
     else:
-        say(f"built     {path} -> {display_path(outcome.folder)}/ ({len(outcome.files)} files)")
+        removed = f"; removed {', '.join(outcome.removed)}, no longer called for" if outcome.removed else ""
+        say(f"built     {path} -> {display_path(outcome.folder)}/ ({len(outcome.files)} files{removed})")
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

@@ -42,6 +42,9 @@ def explain(profile_path: Path, project: Project) -> str:
             lines.append(f"  - {omission.clause_id}@{omission.version}  left out: {omission.reason}")
         if any(sec.generated == "requirements" for sec in doc.spec.sections):
             for rp in s.requirements:
+                if not rp.in_document(doc.document_id):
+                    lines.append(f"  - {rp.requirement.id}  left out: scope is {rp.requirement.scope} only")
+                    continue
                 lines.append(f"  + {rp.requirement.id} ({rp.marked_as}, level {rp.requirement.level})  when {rp.reason}")
             for ro in s.omitted_requirements:
                 lines.append(f"  - {ro.requirement.id}  left out: {ro.reason}")

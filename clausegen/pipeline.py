@@ -1,7 +1,7 @@
 """build(): the stages in order. load -> validate -> select -> assemble -> render -> export.
 
 A profile's files are all rendered in memory first; only when every document and format has
-succeeded is anything written, each file atomically and the manifest last.
+succeeded is anything written, and then the profile's folder changes as a whole (export/commit.py).
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from clausegen import loading
 from clausegen.assembly import assemble
 from clausegen.errors import Diagnostic, InputError, RenderError
 from clausegen.export import manifest as manifests
+from clausegen.export.commit import commit, tidy
 from clausegen.export.pandoc import convert, pandoc_path
 from clausegen.export.pdf import compile_pdf, unsupported_values
-from clausegen.export.writing import write_all
 from clausegen.loading.strict_yaml import Located
 from clausegen.matrices import weight_problems
 from clausegen.models.catalogue import Catalogue
@@ -65,6 +65,7 @@ class BuildResult:
     status: str = "built"  # built | unchanged
     files: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)  # stale files of the previous build, removed with it
 
 
 @dataclass(frozen=True)
@@ -168,10 +169,10 @@ def build(profile_path: Path, project: Project, options: BuildOptions, force: bo
     """Render one profile and write its files, unless its output is already current (or force)."""
     result, files = render(profile_path, project, options, force)
     if files is None:
+        result.warnings += tidy(result.folder)  # leftovers of a build killed after its switch
         return result
-    if any("/" in name for name in files):
-        (result.folder / "redline").mkdir(parents=True, exist_ok=True)
-    write_all(result.folder, files)  # all written, then renamed in order: render() puts the manifest last
+    committed = commit(result.folder, files)  # the folder changes as a whole: old set or new set
+    result.removed, result.warnings = committed.removed, result.warnings + committed.warnings
     return result
 
 

@@ -21,7 +21,7 @@ from clausegen.models.library import Clause, DocumentSpec
 from clausegen.models import countries
 from clausegen.models.profile import Exclusion, Profile
 from clausegen.parameters import check_value, stricter_of
-from clausegen.validation import Project
+from clausegen.validation import TENDER_DOCUMENT, Project
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,14 @@ class RequirementPick:
     reason: str
     marked_as: str  # minimum | award
     added: bool  # taken from a higher level by tailoring.add
+
+
+    def in_document(self, document_id: str) -> bool:
+        """Tender-only requirements stay out of the contract; contract-only ones out of the tender."""
+        scope = self.requirement.scope
+        if document_id == TENDER_DOCUMENT:
+            return scope != "contract"
+        return scope != "tender"
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,10 @@ class Selection:
     omitted_requirements: tuple[RequirementOmission, ...]
     parameters: dict[str, ParameterValue]
     notices: tuple[Diagnostic, ...] = ()  # warnings about the profile, located: they never stop a build
+
+
+def requirements_in(selection: "Selection", document_id: str) -> tuple[RequirementPick, ...]:
+    return tuple(p for p in selection.requirements if p.in_document(document_id))
 
 
 def select(profile: Profile, project: Project, located: Located, documents: list[str] | None = None) -> Selection:

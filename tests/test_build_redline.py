@@ -105,6 +105,16 @@ def test_build_with_a_baseline_writes_redlines_beside_the_documents(tiny, cli):
     assert {p.name for p in folder.iterdir()} >= {"termination-plan.redline.md", "termination-plan.redline.docx",
                                                   "summary.md"}
     assert "<del>20</del><ins>10</ins>" in (folder / "termination-plan.redline.md").read_text(encoding="utf-8")
+    edit(tiny / PROFILE, "deletion_days: 10", "deletion_days: 5")
+    again = cli("build", PROFILE, "--format", "md", "--baseline", "before/tiny-case")
+    assert again.code == 0, again.err
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "dpa-checklist.redline.md", "nda.redline.md", "security-appendix.redline.md", "summary.md",
+        "tender-requirements.redline.md", "termination-plan.redline.md"]  # the DOCX redline went with its build
+    assert "<del>20</del><ins>5</ins>" in (folder / "termination-plan.redline.md").read_text(encoding="utf-8")
+    edit(tiny / PROFILE, "deletion_days: 5", "deletion_days: 6")
+    assert cli("build", PROFILE, "--format", "md").code == 0
+    assert not folder.exists()  # a build without a baseline leaves no stale redlines
 
 
 def test_html_and_pdf_show_the_changes(tiny, cli):

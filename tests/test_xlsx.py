@@ -119,7 +119,7 @@ def test_dpa_checklist_has_a_status_drop_down(built):
 
 def test_appendix_requirement_list_is_read_only(built):
     ws = workbook(built / "security-appendix.xlsx")["Requirements"]
-    assert [c.value for c in ws[1]] == ["ID", "Area", "Requirement", "Verification", "Type"]
+    assert [c.value for c in ws[1]] == ["ID", "Area", "Requirement", "Verification", "Binds"]
     assert all(cell.protection.locked for row in ws.iter_rows() for cell in row)
 
 

@@ -48,7 +48,8 @@ def inputs(selection: Selection, project: Project, profile: LoadedProfile) -> Ma
             requirements=[RequirementEntry(id=p.requirement.id, marked_as=p.marked_as,
                                            sha256=content_hash(p.requirement, REQUIREMENT_NOT_CONTENT,
                                                                project.content_hashes))
-                          for p in selection.requirements] if tabled else [])
+                          for p in selection.requirements if p.in_document(doc_selection.document_id)]
+            if tabled else [])
     return Manifest(
         clausegen=__version__,
         library=LibraryRef(name=project.library.meta.name, version=project.library.meta.version),
