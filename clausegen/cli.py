@@ -409,18 +409,12 @@ def _diff_builds(args: argparse.Namespace) -> int:
     new = read_build(args.new, args.new_library, inputs, "new")
     redlines.same_profile(old, new)
     out = args.out or Path("redline") / new.manifest.profile.id
-    files = redlines.files(old, new, formats, args.templates, source_date_epoch(dict(os.environ)))
+    files, diffs = redlines.files(old, new, formats, args.templates, source_date_epoch(dict(os.environ)))
     write_all(out, files)
-    print(open_summary(files["summary.md"]), end="")
-    print(f"wrote {len(files)} files to {display_path(out)}/")
+    for diff in diffs:
+        print(f"{diff.document_id}: {redlines.summary.counts(diff)}")
+    print(f"wrote {len(files)} files to {display_path(out)}/ (what changed and why: summary.md)")
     return 0
-
-
-def open_summary(summary: bytes) -> str:
-    """The summary for the terminal: the Markdown without its escapes' backslashes."""
-    import re
-
-    return re.sub(r"\\([\\`*_{}\[\]()#+\-.!|<>&~])", r"\1", summary.decode("utf-8"))
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:

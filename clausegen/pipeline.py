@@ -158,7 +158,7 @@ def _with_redlines(files: dict[str, bytes], options: BuildOptions, project: Proj
     manifest = Manifest.parse(files["manifest.json"].decode("utf-8"), f"{label}/manifest.json")
     new = Build(label, manifest, str(project.library.root), project, selection, {d.document_id: d for d in documents})
     formats = tuple(f for f in redlines.FORMATS if f in options.formats)
-    extra = redlines.files(options.baseline, new, formats, options.templates, options.source_date_epoch)
+    extra, _ = redlines.files(options.baseline, new, formats, options.templates, options.source_date_epoch)
     out = {name: data for name, data in files.items() if name != "manifest.json"}
     out.update({f"redline/{name}": data for name, data in extra.items()})
     out["manifest.json"] = files["manifest.json"]

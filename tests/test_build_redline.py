@@ -49,8 +49,12 @@ def test_markdown_redlines_and_summary(tiny, cli, md_snapshot):
              for name in ("summary.md", "termination-plan.redline.md", "security-appendix.redline.md",
                           "tender-requirements.redline.md")}
     assert md_snapshot == "\n\n=====\n\n".join(f"{name}\n\n{text}" for name, text in texts.items())
-    assert result.out.endswith("wrote 6 files to redline/tiny-case/\n")
-    assert "- parameter deletion_days: 20 (set in the profile) → 10 (set in the profile)" in result.out
+    assert result.out == ("security-appendix: 1 clause(s) or part(s) changed, 1 table row(s)\n"
+                          "tender-requirements: 1 clause(s) or part(s) changed, 1 table row(s)\n"
+                          "termination-plan: 1 clause(s) or part(s) changed\n"
+                          "nda: no changes\n"
+                          "dpa-checklist: 1 clause(s) or part(s) changed, 1 table row(s)\n"
+                          "wrote 6 files to redline/tiny-case/ (what changed and why: summary.md)\n")
 
 
 def test_a_document_added_or_removed_as_a_whole(tiny, cli):

@@ -189,3 +189,45 @@ def test_a_library_change_from_a_tagged_release(project, cli, profile):
     build(cli, profile, "new")
     out = redlines(cli, project / "old-manifest.json", project / "new" / profile_id)
     assert check_all(project / "kept" / profile_id, project / "new" / profile_id, out) >= 2
+
+
+def _libreoffice_python() -> str | None:
+    python = shutil.which("python3", path="/usr/bin")
+    if not shutil.which("soffice") or not python:
+        return None
+    check = subprocess.run([python, "-c", "import uno"], capture_output=True)
+    return python if check.returncode == 0 else None
+
+
+@pytest.mark.skipif(_libreoffice_python() is None, reason="LibreOffice with its Python (uno) is not installed")
+def test_libreoffice_rejects_insertions_that_meet_at_a_paragraph_mark(tmp_path):
+    """One paragraph ends with an insertion and the next starts with one: LibreOffice 7.4 merges
+    two such revisions of one author and minute across the mark, and its Reject All then joins
+    the paragraphs. Alternate paragraphs are dated two minutes apart, so it does not."""
+    from clausegen import loading
+    from clausegen.models.document import Document, Part, Section
+    from clausegen.redlines import docx as redline_docx
+    from clausegen.rendering import docx as docx_rendering
+
+    def document(text: str) -> Document:
+        part = Part("1.1", "Part", markdown=text, clause_id="a.b", clause_version="1.0.0")
+        return Document(document_id="nda", title="T", subtitle="S", marking="M", client="C", supplier="X",
+                        profile_title="P", library_name="l", library_version="1",
+                        sections=(Section("1", "Section", (part,)),))
+
+    path = tmp_path / "redline.docx"
+    template = loading.load_templates(None, ["nda"]).docx["nda"]
+    path.write_bytes(redline_docx.build("nda", document("Alpha beta\n\ndelta epsilon\n\neta theta"),
+                                        document("Alpha beta gamma\n\nnew delta epsilon more\n\nfresh eta theta"),
+                                        template, docx_rendering.Properties("1980-01-01T00:00:00+00:00", {}),
+                                        315532800))
+    script = Path(__file__).parent / "data" / "libreoffice_revisions.py"
+    lines = {}
+    for mode in ("accept", "reject"):
+        done = subprocess.run([_libreoffice_python(), str(script), str(path), mode, str(tmp_path / mode)],
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        lines[mode] = [line for line in done.stdout.splitlines() if line.startswith("Text body|")]
+    assert lines["accept"] == ["Text body|Alpha beta gamma", "Text body|new delta epsilon more",
+                               "Text body|fresh eta theta"]
+    assert lines["reject"] == ["Text body|Alpha beta", "Text body|delta epsilon", "Text body|eta theta"]

@@ -29,8 +29,9 @@ def same_profile(old: Build, new: Build) -> None:
                                     f"of {b!r}", "a redline compares two builds of one profile"))
 
 
-def files(old: Build, new: Build, formats: tuple[str, ...], templates: Path | None, epoch: int) -> dict[str, bytes]:
-    """Every redline file and the summary, in memory: name -> bytes."""
+def files(old: Build, new: Build, formats: tuple[str, ...], templates: Path | None,
+          epoch: int) -> tuple[dict[str, bytes], list[DocumentDiff]]:
+    """Every redline file and the summary, in memory (name -> bytes), and the comparisons."""
     same_profile(old, new)
     ids = list(new.documents) + [d for d in old.documents if d not in new.documents]
     loaded = loading.load_templates(templates, ids)
@@ -52,7 +53,7 @@ def files(old: Build, new: Build, formats: tuple[str, ...], templates: Path | No
             if fmt in formats:
                 out[f"{name}.{fmt}"] = _pandoc(diff, fmt, loaded)
     out["summary.md"] = summary.markdown(old, new, diffs).encode("utf-8")
-    return out
+    return out, diffs
 
 
 def _pandoc(diff: DocumentDiff, fmt: str, templates: loading.Templates) -> bytes:

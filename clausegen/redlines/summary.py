@@ -23,8 +23,25 @@ class ParameterChange:
 
 
 def parameter_changes(old: Build, new: Build) -> list[ParameterChange]:
+    """Parameters whose value changed (a value that stayed while its reason changed is left out)."""
     a, b = old.manifest.parameters, new.manifest.parameters
-    return [ParameterChange(n, a.get(n), b.get(n)) for n in sorted(set(a) | set(b)) if a.get(n) != b.get(n)]
+
+    def value(p: ParameterValue | None) -> object:
+        return None if p is None else p.value
+
+    return [ParameterChange(n, a.get(n), b.get(n)) for n in sorted(set(a) | set(b)) if value(a.get(n)) != value(b.get(n))]
+
+
+def counts(diff: DocumentDiff) -> str:
+    """One line for the terminal."""
+    if diff.status != "changed":
+        return {"added": "new in the later build", "removed": "not in the later build",
+                "unchanged": "no changes"}[diff.status]
+    parts = [p for p in diff.parts if not p.renumbered_only]
+    rows = sum(1 for b in diff.blocks if isinstance(b, TableDiff) for r in b.rows if r.kind != "=")
+    moved = len(diff.parts) - len(parts)
+    return ", ".join(x for x in (f"{len(parts)} clause(s) or part(s) changed", f"{rows} table row(s)" if rows else "",
+                                 f"{moved} renumbered only" if moved else "") if x)
 
 
 def _why(value: ParameterValue | None) -> str:
