@@ -14,10 +14,11 @@ from clausegen.errors import Diagnostic, InputError
 from clausegen.facts import third_country_sub_suppliers, without_transfer
 from clausegen.loading.strict_yaml import Located
 from clausegen.models.document import Document, Part, Section, Table
+from clausegen.models.project import Project
 from clausegen.rendering import formatting
 from clausegen.rendering.markdown import render_template
 from clausegen.selection import DocumentSelection, RequirementPick, Selection
-from clausegen.validation import GENERATED_NEEDS, Project
+from clausegen.validation import GENERATED_NEEDS
 
 MARKED_AS = {"minimum": "Minimum requirement", "award": "Award criterion"}
 # In the contract every listed requirement binds: a minimum requirement in full, an award
@@ -206,11 +207,11 @@ def _dpa_part(selection: Selection, project: Project):
                 cited.setdefault(source, [])
                 if pick.clause.id not in cited[source]:
                     cited[source].append(pick.clause.id)
-    for pick in selection.requirements:
-        if not pick.in_document("security-appendix"):  # a tender-only requirement binds nothing
+    for req_pick in selection.requirements:
+        if not req_pick.in_document("security-appendix"):  # a tender-only requirement binds nothing
             continue
-        for source in pick.requirement.sources:
-            cited.setdefault(source, []).append(pick.requirement.id)
+        for source in req_pick.requirement.sources:
+            cited.setdefault(source, []).append(req_pick.requirement.id)
     rows = []
     for fw in project.frameworks:
         for item in fw.items:
@@ -243,14 +244,15 @@ def _sub_supplier_part(selection: Selection):
     subs = selection.profile.sub_suppliers
     if not subs:
         return "Sub-suppliers at signature", "The Supplier uses no sub-suppliers at the signing of the Agreement.", None
-    rows = tuple((s.name, s.country, s.service, "Yes" if s.access_to_data else "No") for s in subs)
+    rows: tuple[tuple[str, ...], ...] = tuple((s.name, s.country, s.service, "Yes" if s.access_to_data else "No")
+                                              for s in subs)
     abroad = {i for i, _ in third_country_sub_suppliers(selection.profile)}
     if not abroad:
         return "Sub-suppliers at signature", "", Table(("Sub-supplier", "Country", "Service", "Access to client data"),
                                                        rows, (30, 12, 40, 18))
     # A sub-supplier outside the EU/EEA with access to data: say on what the transfer rests.
     rows = tuple(row + (_transfer_cell(s) if i in abroad else "Not applicable",)
-                 for i, (row, s) in enumerate(zip(rows, subs)))
+                 for i, (row, s) in enumerate(zip(rows, subs, strict=True)))
     note = ("A transfer marked \"to be agreed\" may not take place until the Parties have agreed a transfer "
             "mechanism under Chapter V GDPR in writing." if selection.facts.values["transfer_mechanism_missing"] else "")
     return "Sub-suppliers at signature", note, Table(

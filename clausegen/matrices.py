@@ -14,9 +14,9 @@ from typing import Any
 from clausegen.assembly import BINDS, MARKED_AS, _dpa_part, context
 from clausegen.errors import Diagnostic
 from clausegen.loading.strict_yaml import Located
+from clausegen.models.project import Project
 from clausegen.rendering.markdown import render_template
 from clausegen.selection import RequirementPick, Selection
-from clausegen.validation import Project
 
 MATRIX_FORMAT = "clausegen-matrix 1"
 ANSWERS = ("yes", "partly", "no")
@@ -130,7 +130,7 @@ def matrix(document_id: str, selection: Selection, project: Project, title: str,
     if document_id == "dpa-checklist":
         _, note, table = _dpa_part(selection, project)
         rows = tuple(tuple(row[:4]) for row in table.rows)
-        columns = tuple(Column(c, w) for c, w in zip(table.columns[:4], (10, 16, 60, 30)))
+        columns = tuple(Column(c, w) for c, w in zip(table.columns[:4], (10, 16, 60, 30), strict=False))
         columns += (Column("Status", 16, True, DPA_STATUS), Column("Notes", 40, True))
         return Matrix(document_id, title, subtitle, marking, "Checklist", columns,
                       tuple(r + ("", "") for r in rows), tuple(row_hash(r) for r in rows), meta, (note,))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,13 +26,13 @@ from clausegen.models.catalogue import Catalogue
 from clausegen.models.document import Document
 from clausegen.models.framework import Framework
 from clausegen.models.library import Library
+from clausegen.models.names import DEFAULT_FORMATS, FORMATS
+from clausegen.models.project import Project
 from clausegen.rendering import docx as docx_rendering
 from clausegen.rendering import markdown
 from clausegen.selection import Selection, select
-from clausegen.validation import Project, validate
+from clausegen.validation import validate
 
-FORMATS = ("md", "docx", "pdf", "html", "xlsx")
-DEFAULT_FORMATS = ("md", "docx", "pdf")
 DEFAULT_EPOCH = 315532800  # 1980-01-01T00:00:00Z, the earliest date a zip file can hold
 # Threads for pandoc and Typst per profile; CLAUSEGEN_EXPORT_THREADS=1 gives the plain sequential
 # pipeline (the benchmark's baseline).
@@ -130,7 +130,7 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
     documents = assemble(selection, project, loaded.located)
     if {"pdf", "html"} & set(options.formats):
         pandoc_path()
-    created = datetime.fromtimestamp(options.source_date_epoch, tz=timezone.utc).isoformat()
+    created = datetime.fromtimestamp(options.source_date_epoch, tz=UTC).isoformat()
     properties = docx_rendering.Properties(created, {
         "clausegen.library": f"{project.library.meta.name} {project.library.meta.version}",
         "clausegen.inputs_sha256": manifests.inputs_sha256(base),
@@ -211,7 +211,7 @@ def _add_workbooks(by_document: dict[str, dict[str, bytes]], documents: tuple[Do
     from clausegen.export.xlsx import write_matrix
     from clausegen.matrices import matrix
 
-    created = datetime.fromtimestamp(epoch, tz=timezone.utc)
+    created = datetime.fromtimestamp(epoch, tz=UTC)
     for document in documents:
         table = matrix(document.document_id, selection, project, document.title, document.subtitle)
         if table is not None:
@@ -262,7 +262,7 @@ def export_report(document: Document, fmt: str, epoch: int = DEFAULT_EPOCH) -> b
     templates = loading.load_templates(None, [document.document_id])
     if fmt in ("pdf", "html"):
         pandoc_path()
-    created = datetime.fromtimestamp(epoch, tz=timezone.utc).isoformat()
+    created = datetime.fromtimestamp(epoch, tz=UTC).isoformat()
     properties = docx_rendering.Properties(created, {
         "clausegen.library": f"{document.library_name} {document.library_version}"})
     return _render_documents((document,), (fmt,), templates, properties)[document.document_id][fmt]

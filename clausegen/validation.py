@@ -7,7 +7,6 @@ global parameter table). Every problem in every file is collected before anythin
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from jinja2 import TemplateSyntaxError, meta, nodes
@@ -18,8 +17,10 @@ from clausegen.errors import Collector, Diagnostic
 from clausegen.loading.strict_yaml import Located
 from clausegen.models.catalogue import Catalogue
 from clausegen.models.framework import Framework
-from clausegen.models.library import DOCUMENT_IDS, Library
+from clausegen.models.library import Library
+from clausegen.models.names import DOCUMENT_IDS
 from clausegen.models.profile import TEMPLATE_FIELDS
+from clausegen.models.project import Project
 from clausegen.parameters import check_value, declaration_differences, is_looser
 from clausegen.rendering.environment import environment, forbidden_constructs
 
@@ -29,25 +30,6 @@ TENDER_DOCUMENT = "tender-requirements"
 TEMPLATE_GLOBALS = {"range"}
 GENERATED_NEEDS = {"timeline": ("exit_period_months", "exit_kickoff_days", "exit_access_revocation_hours", "deletion_days",
                                 "deletion_certificate_days", "exit_log_retention_months")}
-
-
-@dataclass(frozen=True)
-class Project:
-    """Validated inputs, with conditions parsed and parameters gathered. Immutable."""
-
-    library: Library
-    catalogue: Catalogue
-    frameworks: tuple[Framework, ...]
-    fields: dict[str, cond.FieldSpec]
-    clause_conditions: dict[tuple[str, str], cond.Condition]
-    requirement_conditions: dict[str, cond.Condition]
-    document_conditions: dict[str, cond.Condition]
-    tier_conditions: tuple[tuple[str, cond.Condition], ...]
-    parameters: dict[str, Any]
-    source_items: dict[str, str] = field(default_factory=dict)  # id -> summary
-    # Content hashes of clauses and requirements, filled on first use (manifest.content_hash):
-    # the same clause is hashed once per process, not once per profile and document.
-    content_hashes: dict[tuple[str, str, str], str] = field(default_factory=dict, compare=False, repr=False)
 
 
 def validate(library: Library, catalogue: Catalogue, frameworks: list[Framework],
@@ -183,7 +165,8 @@ def validate(library: Library, catalogue: Catalogue, frameworks: list[Framework]
         out.add(cat_file, where(cat_file, ("levels",)), "levels", "level ids must be unique")
 
     # Level and tier parameter values: known, well typed, never looser going up.
-    _check_ladder([(lvl.level, lvl.parameters, f"{catalogue.root}/{lvl.level}.yaml") for lvl in catalogue.levels], ("parameters",), parameters, where, out, "level")
+    _check_ladder([(lvl.level, lvl.parameters, f"{catalogue.root}/{lvl.level}.yaml") for lvl in catalogue.levels],
+                  ("parameters",), parameters, where, out, "level")
     _check_ladder([(t.id, t.parameters, lib_file) for t in library.meta.risk_tiers],
                   None, parameters, where, out, "risk tier", tier_paths=True)
 
@@ -307,7 +290,7 @@ def _attribute_problems(ast: nodes.Template) -> list[tuple[int, str]]:
 
 
 _MD = MarkdownIt("commonmark").enable("table")
-_MD.validateLink = lambda url: True  # see every link, also file: and data: ones markdown-it would leave as text
+_MD.validateLink = lambda url: True  # type: ignore[method-assign]  # see every link, also file: and data: ones markdown-it would leave as text
 
 
 # Markdown produces headings, HTML, images, links and raw blocks only from these characters;

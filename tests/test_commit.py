@@ -20,10 +20,9 @@ from pathlib import Path
 
 import filelock
 import pytest
+from conftest import ROOT, edit
 
 from clausegen.export import commit
-
-from conftest import ROOT, edit
 
 PROFILE = "profiles/case.yaml"
 OUT = Path("output/tiny-case")

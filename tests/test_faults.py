@@ -12,11 +12,10 @@ import time
 from pathlib import Path
 
 import pytest
-
-from clausegen.export import pandoc
-from clausegen.loading import DEFAULT_TEMPLATES
-
 from conftest import ROOT, edit
+
+from clausegen.export import pandoc, writing
+from clausegen.loading import DEFAULT_TEMPLATES
 
 FORMATS = "md,docx,pdf,html"
 OUT = Path("output/tiny-case")
@@ -234,7 +233,6 @@ def test_a_malformed_source_date_epoch_is_an_error(tiny, cli, monkeypatch, value
 
 def test_temporary_files_of_a_running_report_write_are_left_alone(tmp_path):
     """Single files (reports written with --out) are written beside their target and renamed."""
-    from clausegen.export import writing
 
     folder = tmp_path / "out"
     folder.mkdir()

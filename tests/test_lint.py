@@ -4,10 +4,10 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, edit
 
 from clausegen.cli import main
 from clausegen.lint import RULES
-from conftest import ROOT, edit
 
 CONF = "catalogues/confidential.yaml"
 PUBLIC = "catalogues/public.yaml"

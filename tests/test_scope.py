@@ -3,12 +3,12 @@ plainly how each requirement binds."""
 
 from pathlib import Path
 
+from conftest import ROOT, edit
+
 from clausegen.assembly import assemble
 from clausegen.loading import load_profile
 from clausegen.pipeline import Inputs, load_project
 from clausegen.selection import select
-
-from conftest import ROOT, edit
 
 PRICE = '''  - id: SR-INC-09
     area: incidents

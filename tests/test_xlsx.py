@@ -8,10 +8,9 @@ import zipfile
 
 import openpyxl
 import pytest
+from conftest import edit
 
 from clausegen.matrices import ANSWERS, row_hash
-
-from conftest import edit
 
 NAME = 'Smith & Jones <Hosting> "A/S" Ærø'
 

@@ -12,10 +12,20 @@ from clausegen.errors import InputError
 from clausegen.loading import LoadedProfile
 from clausegen.models.catalogue import REQUIREMENT_NOT_CONTENT
 from clausegen.models.library import CLAUSE_NOT_CONTENT
-from clausegen.models.manifest import (BuildInfo, CatalogueRef, ClauseEntry, DocumentEntry, FileEntry, LibraryRef,
-                                       Manifest, ParameterValue, ProfileRef, RequirementEntry)
+from clausegen.models.manifest import (
+    BuildInfo,
+    CatalogueRef,
+    ClauseEntry,
+    DocumentEntry,
+    FileEntry,
+    LibraryRef,
+    Manifest,
+    ParameterValue,
+    ProfileRef,
+    RequirementEntry,
+)
+from clausegen.models.project import Project
 from clausegen.selection import Selection
-from clausegen.validation import Project
 
 
 def sha256(data: bytes) -> str:

@@ -71,6 +71,7 @@ def compile_pdf(source: str, label: str) -> bytes:
     # An empty root folder: the document cannot read any file, not even its neighbours.
     with tempfile.TemporaryDirectory(prefix="clausegen-typst-") as root:
         try:
-            return typst.compile(source.encode("utf-8"), root=root, ignore_system_fonts=True, font_paths=[])
+            data: bytes = typst.compile(source.encode("utf-8"), root=root, ignore_system_fonts=True, font_paths=[])  # type: ignore[type-var]  # the stub cannot type an empty list
+            return data
         except typst.TypstError as e:
             raise ExportError(Diagnostic(label, None, "", f"typst could not compile the PDF: {e}")) from e

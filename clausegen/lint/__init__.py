@@ -12,9 +12,9 @@ Everything here is a pure function of its inputs; cli.py prints.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable
 
 from clausegen.errors import Diagnostic, UsageError, display_path
 from clausegen.lint import clauses, requirements

@@ -15,7 +15,6 @@ from clausegen.lint.findings import Finding, Item
 from clausegen.models.catalogue import Requirement
 from clausegen.models.lint import LintTerms
 
-
 SUBJECT = "The supplier must "
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 
@@ -135,7 +134,7 @@ def duplicates(reqs: list[tuple[Requirement, Item]], terms: LintTerms) -> list[F
     words = [re.findall(r"[a-z#]+(?:['-][a-z#]+)*", re.sub(r"\d+(?:[.,]\d+)*", "#", plain(r.text).lower()))
              for r, _ in reqs]
     out = []
-    for j, (req, item) in enumerate(reqs):
+    for j, (_req, item) in enumerate(reqs):
         for i in range(j):
             matcher = difflib.SequenceMatcher(None, words[i], words[j], autojunk=False)
             if matcher.real_quick_ratio() < ratio or matcher.quick_ratio() < ratio:

@@ -26,7 +26,7 @@ from clausegen.loading.diff_inputs import GIT_TIMEOUT, extract_revision, is_git_
 from clausegen.models.document import Document
 from clausegen.models.manifest import Manifest
 from clausegen.selection import Selection, select
-from clausegen.validation import Project
+from clausegen.models.project import Project
 
 
 @dataclass(frozen=True)

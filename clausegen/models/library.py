@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from packaging.version import Version
 from pydantic import AfterValidator, Field
 
 from clausegen.models.base import Line, Model, Text
 from clausegen.models.lint import LintSettings
-
-DOCUMENT_IDS = ("security-appendix", "tender-requirements", "termination-plan", "nda", "dpa-checklist")
 
 
 def _semver(value: str) -> str:
@@ -59,7 +57,7 @@ class ChoiceParameter(Model):
 
 
 Parameter = Annotated[
-    Union[IntegerParameter, StringParameter, BooleanParameter, ChoiceParameter], Field(discriminator="type")
+    IntegerParameter | StringParameter | BooleanParameter | ChoiceParameter, Field(discriminator="type")
 ]
 
 

@@ -10,7 +10,7 @@ from jinja2.sandbox import SecurityError
 
 from clausegen.errors import Diagnostic, RenderError
 from clausegen.models.document import Document, Table
-from clausegen.rendering.environment import UnsafeTemplateError, escape_markdown, environment, render_limited
+from clausegen.rendering.environment import UnsafeTemplateError, environment, escape_markdown, render_limited
 
 RESIDUE = ("{{", "{%", "{#", "}}", "%}", "#}")
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
-
 from typing import Any
 
 from clausegen import loading
+from clausegen.commands import inputs
 from clausegen.facts import third_country_sub_suppliers
+from clausegen.models.project import Project
+from clausegen.pipeline import load_project
 from clausegen.selection import Selection, select
-from clausegen.validation import Project
 
 
 def explain(profile_path: Path, project: Project) -> str:
@@ -86,3 +88,9 @@ def _transfers(s: Selection) -> list[str]:
     return [f"  {sub.name} ({sub.country}): "
             + (MECHANISMS[sub.transfer] if sub.transfer else "no mechanism stated: to be agreed before any transfer")
             for _, sub in third_country_sub_suppliers(s.profile)]
+
+
+def run(args: argparse.Namespace) -> int:
+    project = load_project(inputs(args))
+    print(explain(args.profile, project), end="")
+    return 0
