@@ -9,7 +9,6 @@ import subprocess
 from pathlib import Path
 
 import docx
-
 from conftest import edit
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

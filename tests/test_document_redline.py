@@ -17,9 +17,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from lxml import etree
-
 from conftest import ROOT, edit
+from lxml import etree
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 GIT = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false"]

@@ -25,8 +25,8 @@ from clausegen.export import manifest as manifests
 from clausegen.loading.diff_inputs import GIT_TIMEOUT, extract_revision, is_git_revision
 from clausegen.models.document import Document
 from clausegen.models.manifest import Manifest
-from clausegen.selection import Selection, select
 from clausegen.models.project import Project
+from clausegen.selection import Selection, select
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ with Word tracked changes (docx.py), with a summary of what changed and why (sum
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from clausegen import loading
@@ -37,7 +37,7 @@ def files(old: Build, new: Build, formats: tuple[str, ...], templates: Path | No
     loaded = loading.load_templates(templates, ids)
     out: dict[str, bytes] = {}
     diffs: list[DocumentDiff] = []
-    stamp = datetime.fromtimestamp(epoch, tz=timezone.utc).isoformat()
+    stamp = datetime.fromtimestamp(epoch, tz=UTC).isoformat()
     for document_id in ids:
         a, b = old.documents.get(document_id), new.documents.get(document_id)
         diff = compare(document_id, a, b)

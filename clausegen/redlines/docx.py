@@ -17,7 +17,7 @@ minutes later. Output stays byte-identical for the same inputs.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from clausegen.models.document import Document
@@ -36,7 +36,7 @@ class _Revisions:
     """Revision ids in document order; the date alternates by paragraph (see the module note)."""
 
     def __init__(self, epoch: int) -> None:
-        start = datetime.fromtimestamp(epoch, tz=timezone.utc)
+        start = datetime.fromtimestamp(epoch, tz=UTC)
         self.dates = [(start + step).strftime("%Y-%m-%dT%H:%M:%SZ") for step in (timedelta(0), DATE_STEP)]
         self.next_id = 1
         self.paragraph = 0
@@ -84,7 +84,7 @@ class _Body:
     def paragraphs(self, paragraphs: tuple[Paragraph, ...]) -> None:
         num_id = None
         previous = ""
-        for p, mark in zip(paragraphs, marks(paragraphs)):
+        for p, mark in zip(paragraphs, marks(paragraphs), strict=True):
             self.revisions.new_paragraph()
             style = mark.old_style if mark.status == "-" else mark.new_style
             if style == "number" and previous != "number":
@@ -134,7 +134,7 @@ class _Body:
                 tag = "w:ins" if kind == "+" else "w:del"
                 revision = f"<{tag} {self.revisions.attributes()}/>"
             out.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if index == 0 else "") + revision + "</w:trPr>")
-            for changes, width in zip(cells, twips):
+            for changes, width in zip(cells, twips, strict=True):
                 self.revisions.new_paragraph()
                 out.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
                            f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{self.runs(changes)}</w:p></w:tc>')

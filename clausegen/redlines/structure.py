@@ -22,7 +22,6 @@ from clausegen.models.document import Document, Part, Table
 from clausegen.rendering import redline
 from clausegen.rendering.redline import Change, Paragraph, Token
 
-
 _TABLES = MarkdownIt("commonmark").enable("table")
 
 
@@ -108,7 +107,7 @@ def compare(document_id: str, old: Document | None, new: Document | None, number
     matcher = difflib.SequenceMatcher(None, [i.key for i in a], [i.key for i in b], autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            for x, y in zip(a[i1:i2], b[j1:j2]):
+            for x, y in zip(a[i1:i2], b[j1:j2], strict=True):
                 blocks += _pair(x, y, numbers, parts)
             continue
         for x in a[i1:i2]:
@@ -208,7 +207,7 @@ def _clause_text(old: str, new: str) -> list[Block]:
     a, b = _segments(old) if old else [], _segments(new) if new else []
     if [isinstance(x, Table) for x in a] == [isinstance(y, Table) for y in b]:
         out: list[Block] = []
-        for x, y in zip(a, b):
+        for x, y in zip(a, b, strict=True):
             out += _tables(x, y) if isinstance(x, Table) and isinstance(y, Table) else \
                 list(redline.compare(str(x), str(y)))
         return out
@@ -253,13 +252,13 @@ def _tables(old: Table | None, new: Table | None) -> list[TableDiff]:
             out.append(TableDiff("+", _cells(new.columns, "+"), new.widths,
                                  tuple(Row("+", _cells(r, "+"), r[0]) for r in new.rows)))
         return out
-    columns = tuple(_cell(x, y) for x, y in zip(old.columns, new.columns))
+    columns = tuple(_cell(x, y) for x, y in zip(old.columns, new.columns, strict=True))
     rows: list[Row] = []
     matcher = difflib.SequenceMatcher(None, [r[0] for r in old.rows], [r[0] for r in new.rows], autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            for x, y in zip(old.rows[i1:i2], new.rows[j1:j2]):
-                cells = tuple(_cell(p, q) for p, q in zip(x, y))
+            for x, y in zip(old.rows[i1:i2], new.rows[j1:j2], strict=True):
+                cells = tuple(_cell(p, q) for p, q in zip(x, y, strict=True))
                 same = all(c.kind == "=" for cell in cells for c in cell)
                 rows.append(Row("=" if same else "~", cells, y[0]))
             continue
