@@ -165,7 +165,7 @@ def check_all(old: Path, new: Path, out: Path) -> int:
 @pytest.mark.parametrize("profile", EXAMPLES)
 def test_parameter_and_profile_changes_accept_to_new_and_reject_to_old(project, cli, profile):
     build(cli, profile, "old")
-    profile_id = next((project / "old").iterdir()).name
+    profile_id = next(p.name for p in (project / "old").iterdir() if not p.name.startswith("."))
     change_profile(project / "profiles" / profile, parameter_change)
     build(cli, profile, "params")
     change_profile(project / "profiles" / profile, profile_change)
@@ -181,7 +181,7 @@ def test_a_library_change_from_a_tagged_release(project, cli, profile):
     """The old build is gone but for its manifest; its side is rebuilt from the library's tag."""
     git(project, "tag", "v1.0.0")
     build(cli, profile, "old")
-    profile_id = next((project / "old").iterdir()).name
+    profile_id = next(p.name for p in (project / "old").iterdir() if not p.name.startswith("."))
     shutil.copy(project / "old" / profile_id / "manifest.json", project / "old-manifest.json")
     shutil.move(project / "old", project / "kept")
     library_change(project)
