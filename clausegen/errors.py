@@ -25,6 +25,8 @@ class Diagnostic:
 def display_path(path: Path | str) -> str:
     """Paths relative to the working directory where possible, for short messages."""
     p = Path(path)
+    if not p.is_absolute() and ".." not in p.parts:
+        return str(p)  # already relative to the working directory; resolving each of 5,000 files is slow
     try:
         return str(p.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:

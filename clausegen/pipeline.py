@@ -19,7 +19,8 @@ from clausegen.errors import Diagnostic, InputError, RenderError
 from clausegen.export import manifest as manifests
 from clausegen.export.commit import commit, tidy
 from clausegen.export.pandoc import convert, pandoc_path
-from clausegen.export.pdf import compile_pdf, unsupported_values
+from clausegen.export.pdf import compile_pdf, prestart, unsupported_values
+from clausegen.loading import cache
 from clausegen.loading.strict_yaml import Located
 from clausegen.matrices import weight_problems
 from clausegen.models.catalogue import Catalogue
@@ -93,6 +94,7 @@ def load_project(inputs: Inputs) -> Project:
     """Load and validate library, catalogue and source register; every problem at once."""
     sources = load_sources(inputs)
     project, problems = validate(sources.library, sources.catalogue, sources.frameworks, sources.located)
+    cache.current().save()
     if problems or project is None:
         raise InputError(problems)
     return project
@@ -130,6 +132,8 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
     documents = assemble(selection, project, loaded.located)
     if {"pdf", "html"} & set(options.formats):
         pandoc_path()
+    if "pdf" in options.formats:
+        prestart()  # the Typst worker starts while the documents are assembled
     created = datetime.fromtimestamp(options.source_date_epoch, tz=UTC).isoformat()
     properties = docx_rendering.Properties(created, {
         "clausegen.library": f"{project.library.meta.name} {project.library.meta.version}",
@@ -225,7 +229,7 @@ def _metadata(document: Document) -> dict[str, str]:
 
 def _pdf(document: Document, body: str, templates: loading.Templates) -> bytes:
     typst_source = convert(body, "typst", _template_file(templates.typst), _metadata(document), document.document_id)
-    return compile_pdf(typst_source, document.document_id)
+    return compile_pdf(typst_source, document.document_id, template=templates.typst[1])
 
 
 def _html(document: Document, body: str, templates: loading.Templates) -> bytes:

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from clausegen.errors import Diagnostic, InputError, display_path
-from clausegen.loading import docx_template, model_errors, strict_yaml
+from clausegen.loading import cache, docx_template, model_errors, strict_yaml
 from clausegen.models.catalogue import Catalogue, CatalogueFile, LevelFile
 from clausegen.models.framework import Framework
 from clausegen.models.library import Clause, Library, LibraryFile
@@ -185,12 +185,38 @@ def split_front_matter(text: str, file: str) -> tuple[str, str, int]:
     raise InputError(Diagnostic(file, 1, "", "front matter is not closed by a '---' line"))
 
 
+def _read_front_matter(front: str, name: str) -> strict_yaml.Located:
+    """strict_yaml.read, through the disk cache: the parse depends only on the text."""
+    store = cache.current()
+    entry_key = cache.key("front-matter", front)
+    hit = store.get(entry_key)
+    if isinstance(hit, dict):
+        try:
+            lines = {tuple(path): line for path, line in hit["lines"]}
+            return strict_yaml.Located(hit["data"], name, lines, line_offset=1)
+        except (KeyError, TypeError, ValueError):
+            pass  # a damaged entry: parse again
+    located = strict_yaml.read(front, name, line_offset=1)
+    if _json_safe(located.data):
+        store.put(entry_key, {"data": located.data, "lines": [[list(p), n] for p, n in located.lines.items()]})
+    return located
+
+
+def _json_safe(value: object) -> bool:
+    """True when JSON gives back exactly this value (no integer mapping keys, no other types)."""
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _json_safe(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_json_safe(v) for v in value)
+    return value is None or isinstance(value, (str, int, bool))
+
+
 def _load_clause(path: Path):
     name = display_path(path)
     try:
         text = strict_yaml.decode(path.read_bytes(), name)
         front, body, body_line = split_front_matter(text, name)
-        located = strict_yaml.read(front, name, line_offset=1)
+        located = _read_front_matter(front, name)
     except strict_yaml.YamlError as e:
         return None, None, [e.diagnostic]
     except InputError as e:
