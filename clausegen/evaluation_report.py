@@ -41,8 +41,10 @@ def document(evaluation: Evaluation, about: About) -> Document:
 def _rule(evaluation: Evaluation) -> str:
     rule = "Every minimum requirement must be answered yes; a tender that misses one is rejected."
     if evaluation.weights:
-        return (rule + " Award criteria are scored with the weights in the profile: yes earns the weight, partly "
-                f"half of it, no or no answer nothing. The highest possible score is {evaluation.max_score}.")
+        return (rule + " The award score counts the answers in Complies with the weights in the profile: yes earns "
+                "the weight, partly half of it, no or no answer nothing; the highest possible score is "
+                f"{evaluation.max_score}. It ranks what each tenderer says it offers and is the starting point "
+                "for, not a replacement of, the evaluation of quality the tender documents describe.")
     return rule + " The profile gives the award criteria no weights, so they are listed and not scored."
 
 
@@ -125,7 +127,8 @@ def sheets(evaluation: Evaluation) -> tuple[Sheet, ...]:
     if weighted:
         summary_columns += (Column("Award score", 14),)
     side = _side_by_side(evaluation)
-    side_columns = tuple(Column(title, max(12, min(30, len(title) + 2))) for title in side.columns)
+    side_columns = (Column("ID", 12), Column("Type", 28)) + tuple(
+        Column(title, max(14, min(30, len(title) + 2))) for title in side.columns[2:])
     answers = []
     for result in evaluation.results:
         for req in evaluation.requirements:
