@@ -52,7 +52,7 @@ def assemble(selection: Selection, project: Project, located: Located | None = N
     ctx = context(selection)
     requirement_rows = {pick.requirement.id: _requirement_text(pick, ctx) for pick in selection.requirements}
     try:
-        return tuple(_document(doc, selection, project, ctx, requirement_rows) for doc in selection.documents)
+        return _documents(selection, project, ctx, requirement_rows)
     except periods.PeriodError as e:
         path = ("contract", "start")
         file, line = (located.file, located.line(path)) if located else (f"profile {selection.profile.id}", None)
@@ -61,10 +61,37 @@ def assemble(selection: Selection, project: Project, located: Located | None = N
 
 
 TENDER_DOCUMENT = "tender-requirements"
+DPA_DOCUMENT = "dpa-checklist"
+
+
+def _documents(selection: Selection, project: Project, ctx: dict[str, Any],
+               requirement_rows: dict[str, tuple[str, str]]) -> tuple[Document, ...]:
+    """Every document; the DPA checklist last, because its "Addressed in" column gives the numbers
+    the clauses got in the others (and in itself: laid out once for its own numbers)."""
+    built = {doc.document_id: _document(doc, selection, project, ctx, requirement_rows, {})
+             for doc in selection.documents}
+    dpa = next((doc for doc in selection.documents if doc.document_id == DPA_DOCUMENT), None)
+    if dpa is not None:
+        places = dpa_places(tuple(built.values()), DPA_DOCUMENT)
+        built[DPA_DOCUMENT] = _document(dpa, selection, project, ctx, requirement_rows, places)
+    return tuple(built[doc.document_id] for doc in selection.documents)
+
+
+def dpa_places(documents: tuple[Document, ...], own: str) -> dict[str, str]:
+    """clause id -> where a reader finds it: "clause 2.1" in `own`, else "<document>, clause 7.2".
+    A clause in several documents is named where it first appears, this document first."""
+    places: dict[str, str] = {}
+    for document in sorted(documents, key=lambda d: d.document_id != own):
+        for section in document.sections:
+            for part in section.parts:
+                if part.clause_id and part.clause_id not in places:
+                    where = "" if document.document_id == own else f"{document.title}, "
+                    places[part.clause_id] = f"{where}clause {part.number}"
+    return places
 
 
 def _document(doc: DocumentSelection, selection: Selection, project: Project, ctx: dict[str, Any],
-              requirement_rows: dict[str, tuple[str, str]]) -> Document:
+              requirement_rows: dict[str, tuple[str, str]], places: dict[str, str]) -> Document:
     profile = selection.profile
     # The supplier is chosen by the tender: the tender specification must not name one.
     supplier = None if doc.document_id == TENDER_DOCUMENT else profile.supplier
@@ -82,7 +109,8 @@ def _document(doc: DocumentSelection, selection: Selection, project: Project, ct
                                    f"{clause.id}@{clause.version}")
             parts.append(Part(f"{number}.{len(parts) + 1}", clause.title, markdown=text, clause_id=clause.id,
                               clause_version=clause.version))
-        for title, note, table in _generated(spec.generated, doc.document_id, selection, project, requirement_rows):
+        for title, note, table in _generated(spec.generated, doc.document_id, selection, project, requirement_rows,
+                                             places):
             parts.append(Part(f"{number}.{len(parts) + 1}", title, note=note, table=table))
         if parts:
             sections.append(Section(number, spec.title, tuple(parts)))
@@ -123,11 +151,11 @@ def _requirement_text(pick: RequirementPick, ctx: dict[str, Any]) -> tuple[str, 
 
 
 def _generated(kind: str | None, document_id: str, selection: Selection, project: Project,
-               requirement_rows: dict[str, tuple[str, str]]):
+               requirement_rows: dict[str, tuple[str, str]], places: dict[str, str]):
     if kind == "requirements":
         yield from _requirement_parts(document_id, selection, project, requirement_rows)
     elif kind == "dpa":
-        yield _dpa_part(selection, project)
+        yield _dpa_part(selection, project, places)
     elif kind == "sub-suppliers":
         yield _sub_supplier_part(selection)
     elif kind == "timeline":
@@ -199,14 +227,15 @@ def _requirement_parts(document_id: str, selection: Selection, project: Project,
         yield area.title, "", table
 
 
-def _dpa_part(selection: Selection, project: Project):
+def _dpa_part(selection: Selection, project: Project, places: dict[str, str]):
+    """The checklist; "Addressed in" names the clause numbers (`places`) and requirement ids."""
     cited: dict[str, list[str]] = {}
     for doc in selection.documents:
         for pick in doc.clauses:
             for source in pick.clause.sources:
-                cited.setdefault(source, [])
-                if pick.clause.id not in cited[source]:
-                    cited[source].append(pick.clause.id)
+                where = places.get(pick.clause.id, f"{doc.spec.title}: {pick.clause.title}")
+                if where not in cited.setdefault(source, []):
+                    cited[source].append(where)
     for req_pick in selection.requirements:
         if not req_pick.in_document("security-appendix"):  # a tender-only requirement binds nothing
             continue
@@ -226,7 +255,9 @@ def _dpa_part(selection: Selection, project: Project):
                              if s.access_to_data and s.country in selection.facts.third_countries]
                 if concerned:
                     summary += " Sub-suppliers concerned: " + ", ".join(concerned) + "."
-            where = ", ".join(cited.get(item.id, [])) or "Not addressed: add a clause before signing"
+            # This document's clauses first, then the other documents', then requirement ids.
+            found = sorted(cited.get(item.id, []), key=lambda w: (not w.startswith("clause "), w.startswith("SR-")))
+            where = "; ".join(found) or "Not addressed: add a clause before signing"
             rows.append((item.id.removeprefix("GDPR:"), item.section, summary, where, ""))
     table = Table(("Item", "Article", "Check", "Addressed in", "Status"), tuple(rows), (12, 14, 40, 22, 12))
     return "Processor-contract checklist", "Mark each item as met, not met or not applicable.", table

@@ -235,7 +235,7 @@ def _add_workbooks(by_document: dict[str, dict[str, bytes]], documents: tuple[Do
 
     created = datetime.fromtimestamp(epoch, tz=UTC)
     for document in documents:
-        table = matrix(document.document_id, selection, project, document.title, document.subtitle)
+        table = matrix(document.document_id, selection, project, document.title, document.subtitle, document)
         if table is not None and winner is not None and document.document_id == "security-appendix":
             from clausegen.award import appendix_matrix
 
