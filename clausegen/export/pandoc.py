@@ -6,6 +6,7 @@ process working directory, pass --sandbox, and refuse a pandoc other than the pi
 
 from __future__ import annotations
 
+import os
 import subprocess
 from functools import lru_cache
 from pathlib import Path
@@ -42,6 +43,12 @@ def pandoc_path() -> str:
     return str(path)
 
 
+def utf8_environment() -> dict[str, str]:
+    """The environment with a UTF-8 locale: pandoc decodes its command line (the --metadata values)
+    in the locale, so under LC_ALL=C "Sønderjylland" became "S\ufffd\ufffdnderjylland"."""
+    return {**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}
+
+
 def convert(markdown: str, to: str, template: Path, metadata: dict[str, str], label: str,
             reader: str = READER, filters: tuple[Path, ...] = ()) -> str:
     """Markdown (our own output) to `to` with a template. Sandboxed, no raw passthrough, time-limited.
@@ -56,7 +63,8 @@ def convert(markdown: str, to: str, template: Path, metadata: dict[str, str], la
     for key, value in metadata.items():
         args += ["--metadata", f"{key}={value}"]  # metadata is escaped by the writer; -V is not
     try:
-        result = subprocess.run(args, input=markdown.encode("utf-8"), capture_output=True, timeout=TIMEOUT_SECONDS)
+        result = subprocess.run(args, input=markdown.encode("utf-8"), capture_output=True, timeout=TIMEOUT_SECONDS,
+                                env=utf8_environment())
     except subprocess.TimeoutExpired as e:
         raise ExportError(Diagnostic(label, None, "", f"pandoc took longer than {TIMEOUT_SECONDS} s and was stopped")) from e
     except OSError as e:
