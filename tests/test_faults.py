@@ -123,7 +123,8 @@ def test_pandoc_runs_sandboxed_without_raw_passthrough_and_with_a_timeout(tiny, 
     assert os.getcwd() == cwd
     assert len(calls) == 2
     for args, kwargs in calls:
-        assert args[args.index("--from") + 1] == "commonmark+pipe_tables"  # no raw_html/raw_attribute extensions added
+        # no raw_html/raw_attribute extensions added; fenced divs only for the signature block (contain.lua)
+        assert args[args.index("--from") + 1] == "commonmark+pipe_tables+fenced_divs"
         assert {"--sandbox", "--fail-if-warnings"} <= set(args)
         assert args[args.index("--lua-filter") + 1] == str(pandoc.FILTER)
         assert kwargs["timeout"] == pandoc.TIMEOUT_SECONDS == 60

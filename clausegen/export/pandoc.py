@@ -15,7 +15,7 @@ from clausegen.errors import Diagnostic, ExportError
 
 PANDOC_VERSION = "3.9"
 TIMEOUT_SECONDS = 60
-READER = "commonmark+pipe_tables"
+READER = "commonmark+pipe_tables+fenced_divs"  # divs: only the signature block
 FILTER = Path(__file__).with_name("contain.lua")
 TABLES = Path(__file__).with_name("tables.lua")
 TYPST_LINES = Path(__file__).with_name("typst_lines.lua")
@@ -55,7 +55,7 @@ def convert(markdown: str, to: str, template: Path, metadata: dict[str, str], la
     `filters` run after the containment filter (redlines add theirs)."""
     args = [pandoc_path(), "--from", reader, "--to", to, "--sandbox", "--fail-if-warnings",
             "--lua-filter", str(FILTER), "--lua-filter", str(TABLES), *(f"--lua-filter={f}" for f in filters),
-            "--shift-heading-level-by=-1", "--standalone",
+            "--standalone",
             "--template", str(template),
             "--wrap=preserve"]
     if to == "typst" and "&#" in markdown:

@@ -44,7 +44,23 @@ class Document:
     library_name: str
     library_version: str
     sections: tuple[Section, ...]
+    # Document control from the profile's `document:` key; date "" = none given (never the clock).
+    # Reports (coverage, diff) are not controlled documents: status "" shows no status or revision.
+    status: str = ""  # draft | final | ""
+    revision: int = 1
+    date: str = ""
+    language: str = "en"
+    # Who signs, after the last section (not numbered): (party, name), e.g. ("For the Client", "Ærø
+    # Kommune"); a name left "" is a line to fill in (a supplier not yet chosen).
+    signatures: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def control(self) -> str:
+        """"revision N · YYYY-MM-DD", or "revision N" when no date was given."""
+        if not self.status:
+            return ""
+        return f"revision {self.revision}" + (f" · {self.date}" if self.date else "")
 
     @property
     def footer(self) -> str:
-        return f"{self.document_id} · {self.library_version}"
+        return " · ".join(part for part in (self.document_id, self.library_version, self.control) if part)

@@ -28,6 +28,7 @@ from markdown_it import MarkdownIt
 
 from clausegen.errors import Diagnostic, InputError, RenderError
 from clausegen.models.document import Document, Table
+from clausegen.rendering import signatures
 from clausegen.rendering.environment import TEMPLATE_FAULTS, environment
 
 # docxcompose rebinds python-docx's "cp" prefix to the custom-properties namespace on import,
@@ -71,7 +72,9 @@ def build(document: Document, template_bytes: bytes, template_name: str, propert
         body = tpl.new_subdoc()
         write_body(_Writer(tpl, body))
     context = {
-        "document": {"id": document.document_id, "title": document.title, "subtitle": document.subtitle},
+        "document": {"id": document.document_id, "title": document.title, "subtitle": document.subtitle,
+                     "status": document.status, "revision": document.revision, "date": document.date,
+                     "control": document.control, "footer": document.footer},
         "marking": document.marking,
         "client": {"name": document.client},
         "supplier": None if document.supplier is None else {"name": document.supplier},
@@ -97,11 +100,19 @@ def build(document: Document, template_bytes: bytes, template_name: str, propert
     core.keywords = document.marking
     core.comments = f"{document.document_id} · {document.library_name} {document.library_version}"
     core.last_modified_by = "clausegen"
-    core.revision = 1
+    core.revision = document.revision
+    core.language = document.language
+    if document.status:
+        core.content_status = document.status.capitalize()  # Draft | Final
+        core.version = document.control
     stamp = datetime.fromisoformat(properties.created)
     core.created = stamp
     core.modified = stamp
-    _set_custom_properties(docx, properties.custom)
+    _drop_empty_core_properties(core)
+    custom = dict(properties.custom)
+    if document.date:
+        custom["clausegen.document_date"] = document.date
+    _set_custom_properties(docx, custom)
     buffer = io.BytesIO()
     docx.save(buffer)
     return normalise_zip(buffer.getvalue())
@@ -111,6 +122,15 @@ def _part_name(tpl: DocxTemplate) -> str:
     """The part docxtpl was rendering when it failed, e.g. word/header1.xml (core properties: docProps/core.xml)."""
     part = getattr(tpl, "current_rendering_part", None)
     return str(part.partname).lstrip("/") if part is not None else "docProps/core.xml"
+
+
+def _drop_empty_core_properties(core: Any) -> None:
+    """docxtpl renders every core property, writing the ones it has no value for as empty
+    elements (<dc:identifier/>); an empty property says nothing, so it is left out."""
+    element = core._element
+    for child in list(element):
+        if not (child.text or "").strip() and len(child) == 0:
+            element.remove(child)
 
 
 def _set_custom_properties(document: Any, values: dict[str, str]) -> None:
@@ -168,10 +188,12 @@ class _Writer:
                 self.heading(part.number, part.title, 2)
                 if part.markdown:
                     self.markdown(part.markdown)
-                if part.note:
-                    self.paragraph("Body Text", part.note)
+                if part.note:  # the line introducing a table stays on its page
+                    self._paragraph("Body Text", [(part.note, False, False)], keep_next=part.table is not None)
                 if part.table is not None:
                     self.table(part.table)
+        if document.signatures:
+            self._emit(signatures.docx_xml(document.signatures, self.style_ids, self.text_width // 635, escape))
 
     def heading(self, number: str, title: str, level: int) -> None:
         # Word numbers the headings itself when the template's heading style is numbered; a house
@@ -231,9 +253,11 @@ class _Writer:
     # Paragraphs and tables are generated as WordprocessingML text (values escaped here) and handed
     # to _emit: python-docx's element-by-element API was most of the DOCX time.
 
-    def _paragraph(self, style: str, runs: list[Run], num: tuple[str, int] | None = None) -> None:
+    def _paragraph(self, style: str, runs: list[Run], num: tuple[str, int] | None = None,
+                   keep_next: bool = False) -> None:
         numbering = f'<w:numPr><w:ilvl w:val="{num[1]}"/><w:numId w:val="{num[0]}"/></w:numPr>' if num else ""
-        self._emit(f'<w:p><w:pPr><w:pStyle w:val="{escape(self.style_ids[style], _ATTR)}"/>{numbering}</w:pPr>'
+        keep = "<w:keepNext/>" if keep_next else ""
+        self._emit(f'<w:p><w:pPr><w:pStyle w:val="{escape(self.style_ids[style], _ATTR)}"/>{keep}{numbering}</w:pPr>'
                    + "".join(_run_xml(*run) for run in runs) + "</w:p>")
 
     def _table(self, columns: tuple[str, ...], rows: tuple[tuple[str, ...], ...], widths: list[int]) -> None:
@@ -319,6 +343,8 @@ def escape(text: str, entities: dict[str, str] | None = None) -> str:
 
 
 def _run_xml(text: str, bold: bool, italic: bool) -> str:
+    if not text:
+        return ""  # an empty <w:r/> is noise Word and validators complain about
     props = ("<w:rPr>" + ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "") + "</w:rPr>") if bold or italic else ""
     pieces = []
     for i, line in enumerate(text.split("\n")):

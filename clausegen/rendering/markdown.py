@@ -10,6 +10,7 @@ from jinja2.sandbox import SecurityError
 
 from clausegen.errors import Diagnostic, RenderError
 from clausegen.models.document import Document, Table
+from clausegen.rendering import signatures
 from clausegen.rendering.environment import UnsafeTemplateError, environment, escape_markdown, render_limited
 from clausegen.syntax import template_residue
 
@@ -65,8 +66,9 @@ def table(t: Table) -> str:
     return "\n".join(lines)
 
 
-def body(document: Document) -> str:
-    """The numbered sections, without the title block: what pandoc receives."""
+def body(document: Document, pandoc: bool = False) -> str:
+    """The numbered sections, without the title block. For pandoc (`pandoc=True`) the signature
+    block is a table in a div the Typst and HTML templates lay out and keep on one page."""
     out: list[str] = []
     for section in document.sections:
         out.append(f"## {section.number} {escape_markdown(section.title)}")
@@ -78,6 +80,9 @@ def body(document: Document) -> str:
                 out.append(escape_markdown(part.note))
             if part.table is not None:
                 out.append(table(part.table))
+    if document.signatures:
+        out.append(signatures.pandoc_markdown(document.signatures, cell) if pandoc
+                   else signatures.markdown(document.signatures, escape_markdown))
     return "\n\n".join(out) + "\n"
 
 
@@ -87,6 +92,7 @@ def write(document: Document) -> str:
         f"# {escape_markdown(document.title)}",
         escape_markdown(document.subtitle),
         f"**Classification:** {escape_markdown(document.marking)}  \n"
+        + (f"**Status:** {document.status.upper()}  \n" if document.status else "") +
         f"**Document:** {escape_markdown(document.footer)}",
     ]
     return "\n\n".join(head) + "\n\n" + body(document)
