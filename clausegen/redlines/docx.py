@@ -17,12 +17,14 @@ minutes later. Output stays byte-identical for the same inputs.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from clausegen.models.document import Document
 from clausegen.redlines.structure import Block, TableDiff, compare
 from clausegen.rendering import docx as docx_rendering
+from clausegen.rendering import signatures
 from clausegen.rendering.docx import escape
 from clausegen.rendering.redline import AUTHOR, Change, Paragraph, _runs, marks
 
@@ -59,7 +61,9 @@ def build(document_id: str, old: Document | None, new: Document | None, template
     def write(writer: Any) -> None:
         # Headings carry their numbers in the text only where the template's styles do not number them.
         diff = compare(document_id, old, new, numbers=not writer.numbered_headings)
-        _Body(writer, revisions).blocks(diff.blocks)
+        body = _Body(writer, revisions)
+        body.blocks(diff.blocks)
+        body.signatures(old, new)
 
     return docx_rendering.build(document, template[0], template[1], properties, write)
 
@@ -102,6 +106,21 @@ class _Body:
             self.writer._emit(f'<w:p><w:pPr><w:pStyle w:val="{self._style(style)}"/>{numbering}{mark_xml}</w:pPr>'
                               + self.runs(p.changes) + "</w:p>")
 
+    def signatures(self, old: Document | None, new: Document | None) -> None:
+        """The signature block after the body: as it is when both sides have the same one, else the
+        old one deleted and the new one inserted."""
+        a, b = (old.signatures if old else ()), (new.signatures if new else ())
+        width = self.writer.text_width // 635
+        if a == b:
+            if a:
+                self.writer._emit(signatures.docx_xml(a, self.style_ids, width, escape))
+            return
+        for kind, signatories in (("-", a), ("+", b)):
+            if signatories:
+                self.revisions.new_paragraph()
+                self.writer._emit(_tracked_block(signatures.docx_xml(signatories, self.style_ids, width, escape),
+                                                 kind, self.revisions))
+
     def _style(self, style: str) -> str:
         return escape(self.style_ids[STYLES[style]], _ATTR)
 
@@ -141,6 +160,19 @@ class _Body:
             out.append("</w:tr>")
         out.append("</w:tbl>")
         self.writer._emit("".join(out))
+
+
+def _tracked_block(xml: str, kind: str, revisions: _Revisions) -> str:
+    """A signature block (rendering/signatures.py) wholly inserted or deleted: each row, run and
+    paragraph mark between its tables marked as a revision."""
+    tag = "w:ins" if kind == "+" else "w:del"
+    if kind == "-":
+        xml = xml.replace("<w:t ", "<w:delText ").replace("</w:t>", "</w:delText>")
+    xml = re.sub(r"<w:r>.*?</w:r>", lambda m: f"<{tag} {revisions.attributes()}>{m.group(0)}</{tag}>", xml)
+    xml = re.sub(r"(<w:tr><w:trPr>.*?)(</w:trPr>)", lambda m: f"{m.group(1)}<{tag} {revisions.attributes()}/>{m.group(2)}",
+                 xml)
+    return re.sub(r"(</w:tbl><w:p><w:pPr><w:pStyle [^>]*/>)(</w:pPr>)",
+                  lambda m: f"{m.group(1)}<w:rPr><{tag} {revisions.attributes()}/></w:rPr>{m.group(2)}", xml)
 
 
 def _run(text: str, bold: bool, italic: bool, deleted: bool) -> str:
