@@ -32,6 +32,7 @@ from pathlib import Path
 import filelock
 
 from clausegen.errors import Diagnostic, ExportError, display_path
+from clausegen.export.writing import TEMP_PREFIX
 
 LOCK_TIMEOUT = 600.0
 # The redlines `build --baseline` writes: clausegen's, so a build without a baseline removes them.
@@ -156,7 +157,7 @@ def _carry_over(folder: Path, new: Path, ours: set[str]) -> None:
     if not folder.is_dir() or folder.is_symlink():
         return
     for entry in sorted(folder.iterdir()):
-        if entry.name in ours:
+        if entry.name in ours or entry.name.startswith(TEMP_PREFIX):  # a temporary file of a killed writer
             continue
         if entry.is_symlink():
             os.symlink(os.readlink(entry), new / entry.name)
@@ -223,7 +224,7 @@ def _libc() -> ctypes.CDLL | None:
 def _rescue(old: Path, folder: Path, ours: set[str]) -> None:
     """A file someone put into the folder while the new set was being written is moved across."""
     for entry in sorted(old.iterdir()):
-        if entry.name not in ours and not os.path.lexists(folder / entry.name):
+        if entry.name not in ours and not entry.name.startswith(TEMP_PREFIX) and not os.path.lexists(folder / entry.name):
             try:
                 os.rename(entry, folder / entry.name)
             except OSError:
