@@ -49,10 +49,13 @@ def utf8_environment() -> dict[str, str]:
     return {**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}
 
 
-def convert(markdown: str, to: str, template: Path, metadata: dict[str, str], label: str) -> str:
-    """Markdown (our own output) to `to` with a template. Sandboxed, no raw passthrough, time-limited."""
-    args = [pandoc_path(), "--from", READER, "--to", to, "--sandbox", "--fail-if-warnings",
-            "--lua-filter", str(FILTER), "--lua-filter", str(TABLES), "--standalone",
+def convert(markdown: str, to: str, template: Path, metadata: dict[str, str], label: str,
+            reader: str = READER, filters: tuple[Path, ...] = ()) -> str:
+    """Markdown (our own output) to `to` with a template. Sandboxed, no raw passthrough, time-limited.
+    `filters` run after the containment filter (redlines add theirs)."""
+    args = [pandoc_path(), "--from", reader, "--to", to, "--sandbox", "--fail-if-warnings",
+            "--lua-filter", str(FILTER), "--lua-filter", str(TABLES), *(f"--lua-filter={f}" for f in filters),
+            "--standalone",
             "--template", str(template),
             "--wrap=preserve"]
     if to == "typst" and "&#" in markdown:

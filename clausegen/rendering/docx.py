@@ -193,7 +193,11 @@ class _Writer:
                 if part.table is not None:
                     self.table(part.table)
         if document.signatures:
+            self._keep_last_with_next()  # the sentence on signing stays on the signature page
             self._emit(signatures.docx_xml(document.signatures, self.style_ids, self.text_width // 635, escape))
+
+    def _keep_last_with_next(self) -> None:
+        """Only whole documents (_XmlWriter) carry signature blocks."""
 
     def heading(self, number: str, title: str, level: int) -> None:
         # Word numbers the headings itself when the template's heading style is numbered; a house
@@ -328,6 +332,11 @@ class _XmlWriter(_Writer):
 
     def _emit(self, xml: str) -> None:
         self.parts.append(xml)
+
+    def _keep_last_with_next(self) -> None:
+        last = self.parts[-1] if self.parts else ""
+        if last.startswith("<w:p><w:pPr>") and "<w:keepNext/>" not in last:
+            self.parts[-1] = last.replace("/>", "/><w:keepNext/>", 1)  # right after the pStyle
 
 
 _ATTR = {'"': "&quot;"}
