@@ -106,8 +106,10 @@ def _build_all(paths: list[Path], inputs: Inputs, project: Project, options: Bui
                 by_path[i] = Outcome(paths[i], "failed", diagnostics=[unexpected(display_path(paths[i]), e)],
                                      exit_code=1)
             done(by_path[i])
+    # A lost result may belong to a build that had already committed; forced, the retry reports it as
+    # built rather than "unchanged" (its bytes are the same either way).
     for i in [i for i in range(len(paths)) if i not in by_path]:
-        by_path[i] = _alone(paths[i], inputs, options, force, threads)
+        by_path[i] = _alone(paths[i], inputs, options, True, threads)
         done(by_path[i])
     return [by_path[i] for i in range(len(paths))]
 
