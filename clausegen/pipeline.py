@@ -91,7 +91,8 @@ class Sources:
 
 def load_sources(inputs: Inputs) -> Sources:
     """Load library, catalogue and source register; every file problem at once."""
-    library, problems, located = loading.load_library(inputs.library)
+    with cache.session():
+        library, problems, located = loading.load_library(inputs.library)
     catalogue, cat_problems, cat_located = loading.load_catalogue(inputs.catalogue)
     frameworks, fw_problems = loading.load_frameworks(inputs.frameworks)
     problems += cat_problems + fw_problems
@@ -102,9 +103,9 @@ def load_sources(inputs: Inputs) -> Sources:
 
 def load_project(inputs: Inputs) -> Project:
     """Load and validate library, catalogue and source register; every problem at once."""
-    sources = load_sources(inputs)
-    project, problems = validate(sources.library, sources.catalogue, sources.frameworks, sources.located)
-    cache.current().save()
+    with cache.session():
+        sources = load_sources(inputs)
+        project, problems = validate(sources.library, sources.catalogue, sources.frameworks, sources.located)
     if problems or project is None:
         raise InputError(problems)
     return project

@@ -18,6 +18,8 @@ import json
 import os
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -114,9 +116,27 @@ _current: tuple[tuple[str | None, ...], DiskCache] | None = None
 _SETTINGS = ("CLAUSEGEN_CACHE", "CLAUSEGEN_CACHE_DIR", "XDG_CACHE_HOME", "HOME")
 
 
+_active: DiskCache | None = None
+
+
+@contextmanager
+def session() -> Iterator[DiskCache]:
+    """One load: the cache is looked up once (not per file) and saved at the end."""
+    global _active
+    store, previous = current(), _active
+    _active = store
+    try:
+        yield store
+    finally:
+        _active = previous
+        store.save()
+
+
 def current() -> DiskCache:
     """The cache of this process, opened again when the environment names another folder."""
     global _current
+    if _active is not None:
+        return _active
     settings = tuple(os.environ.get(name) for name in _SETTINGS)
     if _current is None or _current[0] != settings:
         _current = (settings, DiskCache(folder()))
