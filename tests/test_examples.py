@@ -74,3 +74,14 @@ def test_no_placeholder_or_none_reaches_a_document(built, path: Path):
             text = data.decode("utf-8")
             for residue in ("{{", "{%", "None", "Undefined", "True", "False"):
                 assert residue not in text, f"{residue!r} in {path.stem}/{name}"
+
+
+@pytest.mark.parametrize("path", PROFILES, ids=[p.stem for p in PROFILES])
+def test_no_list_item_runs_into_the_line_before(built, path: Path):
+    """A block tag at the end of a line eats the newline after it, and the next item joins that line."""
+    import re
+
+    for name in sorted(n for n in built[path.stem] if n.endswith(".md")):
+        text = built[path.stem][name].decode("utf-8")
+        joined = [line for line in text.splitlines() if re.search(r"[;.:]- (\*\*|[A-Za-z])", line)]
+        assert not joined, (name, joined[:2])
