@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 from clausegen.errors import Diagnostic, InputError
 from clausegen.models.document import Document, Part, Section, Table
 from clausegen.rendering.markdown import render_template
+from clausegen.rendering.walker import parse
 from clausegen.selection import DocumentSelection, RequirementPick, Selection
 from clausegen.validation import GENERATED_NEEDS, Project
 
@@ -35,6 +37,10 @@ def context(selection: Selection) -> dict[str, Any]:
     return data
 
 
+def clause_anchor(clause_id: str) -> str:
+    return f"clause-{clause_id}"
+
+
 def assemble(selection: Selection, project: Project) -> tuple[Document, ...]:
     ctx = context(selection)
     requirement_rows = {pick.requirement.id: _requirement_text(pick, ctx) for pick in selection.requirements}
@@ -54,12 +60,15 @@ def _document(doc: DocumentSelection, selection: Selection, project: Project, ct
             clause = pick.clause
             text = render_template("markdown", clause.body, ctx, clause.file, clause.body_line,
                                    f"{clause.id}@{clause.version}")
-            parts.append(Part(f"{number}.{len(parts) + 1}", clause.title, markdown=text, clause_id=clause.id,
-                              clause_version=clause.version))
+            parts.append(Part(f"{number}.{len(parts) + 1}", clause.title, blocks=parse(text), clause_id=clause.id,
+                              clause_version=clause.version, anchor=clause_anchor(clause.id)))
         for title, note, table in _generated(spec.generated, doc.document_id, selection, project, requirement_rows):
             parts.append(Part(f"{number}.{len(parts) + 1}", title, note=note, table=table))
+        if len(parts) == 1 and parts[0].clause_id:
+            # A section of one clause: the section's heading and number stand for it (no "9 / 9.1").
+            parts = [replace(parts[0], number=number, heading=False)]
         if parts:
-            sections.append(Section(number, spec.title, tuple(parts)))
+            sections.append(Section(number, spec.title, tuple(parts), anchor=f"section-{spec.id}"))
     if not sections:  # never an empty contract document
         left_out = "; ".join(f"{o.clause_id}@{o.version}: {o.reason}" for o in doc.omitted) or "no clause is written for it"
         raise InputError(Diagnostic(f"{project.library.root}/library.yaml", None, f"documents.{doc.document_id}",

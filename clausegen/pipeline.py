@@ -25,7 +25,7 @@ from clausegen.models.document import Document
 from clausegen.models.framework import Framework
 from clausegen.models.library import Library
 from clausegen.rendering import docx as docx_rendering
-from clausegen.rendering import markdown
+from clausegen.rendering import markdown, pandoc_ast
 from clausegen.selection import Selection, select
 from clausegen.validation import Project, validate
 
@@ -159,11 +159,10 @@ def _render_documents(documents: tuple[Document, ...], formats: tuple[str, ...],
             if residue:
                 raise RenderError(Diagnostic(document.document_id, None, "", f"template residue {residue!r} in the output",
                                              "a clause printed template syntax; check its body"))
-            body = markdown.body(document)
             if "pdf" in formats:
-                pending[(document.document_id, "pdf")] = pool.submit(_pdf, document, body, templates)
+                pending[(document.document_id, "pdf")] = pool.submit(_pdf, document, templates)
             if "html" in formats:
-                pending[(document.document_id, "html")] = pool.submit(_html, document, body, templates)
+                pending[(document.document_id, "html")] = pool.submit(_html, document, templates)
             if "md" in formats:
                 out[document.document_id]["md"] = text.encode("utf-8")
         for document in documents:
@@ -175,18 +174,14 @@ def _render_documents(documents: tuple[Document, ...], formats: tuple[str, ...],
     return {doc: {fmt: by_fmt[fmt] for fmt in FORMATS if fmt in by_fmt} for doc, by_fmt in out.items()}
 
 
-def _metadata(document: Document) -> dict[str, str]:
-    return {"title": document.title, "subtitle": document.subtitle, "marking": document.marking,
-            "footer-left": document.footer, "author": document.client, "keywords": document.marking}
-
-
-def _pdf(document: Document, body: str, templates: loading.Templates) -> bytes:
-    typst_source = convert(body, "typst", _template_file(templates.typst), _metadata(document), document.document_id)
+def _pdf(document: Document, templates: loading.Templates) -> bytes:
+    typst_source = convert(pandoc_ast.document(document, "typst"), "typst", _template_file(templates.typst),
+                           document.document_id)
     return compile_pdf(typst_source, document.document_id)
 
 
-def _html(document: Document, body: str, templates: loading.Templates) -> bytes:
-    return convert(body, "html5", _template_file(templates.html), _metadata(document),
+def _html(document: Document, templates: loading.Templates) -> bytes:
+    return convert(pandoc_ast.document(document, "html5"), "html5", _template_file(templates.html),
                    document.document_id).encode("utf-8")
 
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jinja2 import TemplateSyntaxError, meta, nodes
-from markdown_it import MarkdownIt
 
 from clausegen import conditions as cond
 from clausegen.errors import Collector, Diagnostic
@@ -22,6 +21,7 @@ from clausegen.models.library import DOCUMENT_IDS, Library
 from clausegen.models.profile import TEMPLATE_FIELDS
 from clausegen.parameters import check_value, declaration_differences, is_looser
 from clausegen.rendering.environment import environment, forbidden_constructs
+from clausegen.rendering.walker import located_tokens
 
 DERIVED_NAMES = {"risk_tier", "risk_tier_title", "level", "level_title", "transfers_outside_eea", "third_countries"}
 TEMPLATE_GLOBALS = {"range"}
@@ -292,10 +292,6 @@ def _attribute_problems(ast: nodes.Template) -> list[tuple[int, str]]:
     return problems
 
 
-_MD = MarkdownIt("commonmark").enable("table")
-_MD.validateLink = lambda url: True  # see every link, also file: and data: ones markdown-it would leave as text
-
-
 # Markdown produces headings, HTML, images, links and raw blocks only from these characters;
 # a body without any of them needs no parse (most clauses, and a large library's load time).
 _MARKUP_HINT = re.compile(r"[<#\[!`~]|\{=|^[ ]{0,3}(=+|-+)[ \t]*$", re.MULTILINE)
@@ -305,7 +301,7 @@ def _check_markdown(body: str, file: str, first_line: int, out: Collector) -> No
     """Clause bodies are plain contract prose: no headings, raw HTML/OpenXML, images or file links."""
     if not _MARKUP_HINT.search(body):
         return
-    for token, offset in _walk_tokens(_MD.parse(body)):
+    for token, offset in located_tokens(body):
         line = first_line + offset
         if token.type == "heading_open":
             out.add(file, line, "body", "headings are not allowed in a clause body",
@@ -323,20 +319,6 @@ def _check_markdown(body: str, file: str, first_line: int, out: Collector) -> No
                 out.add(file, line, "body", f"link to {href!r} is not allowed; only http(s) and mailto links")
         elif token.type in ("text", "code_inline") and "{=" in token.content:
             out.add(file, line, "body", "raw output attribute `{=format}` is not allowed")
-
-
-def _walk_tokens(tokens, parent_line: int = 0):
-    """Every token with its line in the body; inline tokens have no map of their own, so they count
-    the line breaks from the start of their block."""
-    line = parent_line
-    for token in tokens:
-        if token.map:
-            line = token.map[0]
-        yield token, line
-        if token.children:
-            yield from _walk_tokens(token.children, line)
-        if token.type in ("softbreak", "hardbreak"):
-            line += 1
 
 
 def _dotted(path: tuple) -> str:

@@ -14,10 +14,6 @@ from clausegen.errors import Diagnostic, ExportError
 
 PANDOC_VERSION = "3.9"
 TIMEOUT_SECONDS = 60
-READER = "commonmark+pipe_tables"
-FILTER = Path(__file__).with_name("contain.lua")
-TABLES = Path(__file__).with_name("tables.lua")
-TYPST_LINES = Path(__file__).with_name("typst_lines.lua")
 
 
 @lru_cache(maxsize=1)
@@ -42,18 +38,13 @@ def pandoc_path() -> str:
     return str(path)
 
 
-def convert(markdown: str, to: str, template: Path, metadata: dict[str, str], label: str) -> str:
-    """Markdown (our own output) to `to` with a template. Sandboxed, no raw passthrough, time-limited."""
-    args = [pandoc_path(), "--from", READER, "--to", to, "--sandbox", "--fail-if-warnings",
-            "--lua-filter", str(FILTER), "--lua-filter", str(TABLES), "--shift-heading-level-by=-1", "--standalone",
-            "--template", str(template),
-            "--wrap=preserve"]
-    if to == "typst" and "&#" in markdown:
-        args += ["--lua-filter", str(TYPST_LINES)]
-    for key, value in metadata.items():
-        args += ["--metadata", f"{key}={value}"]  # metadata is escaped by the writer; -V is not
+def convert(ast: bytes, to: str, template: Path, label: str) -> str:
+    """Pandoc's JSON AST (rendering/pandoc_ast.py) to `to` with a template: sandboxed, time-limited.
+    Pandoc reads no Markdown, so it has nothing to interpret: metadata comes in the AST too."""
+    args = [pandoc_path(), "--from", "json", "--to", to, "--sandbox", "--fail-if-warnings", "--standalone",
+            "--template", str(template), "--wrap=preserve"]
     try:
-        result = subprocess.run(args, input=markdown.encode("utf-8"), capture_output=True, timeout=TIMEOUT_SECONDS)
+        result = subprocess.run(args, input=ast, capture_output=True, timeout=TIMEOUT_SECONDS)
     except subprocess.TimeoutExpired as e:
         raise ExportError(Diagnostic(label, None, "", f"pandoc took longer than {TIMEOUT_SECONDS} s and was stopped")) from e
     except OSError as e:
