@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Callable
 
 from packaging.version import Version
 
@@ -25,6 +25,7 @@ from clausegen.loading.diff_inputs import Pair, Side
 from clausegen.models.catalogue import REQUIREMENT_NOT_CONTENT, Requirement
 from clausegen.models.document import Document
 from clausegen.models.library import CLAUSE_NOT_CONTENT, Clause, Library
+from clausegen.models.manifest import DocumentEntry, Manifest, ParameterValue
 from clausegen.rendering import docx as docx_rendering
 from clausegen.rendering import redline
 from clausegen.rendering.environment import escape_markdown
@@ -294,22 +295,22 @@ def _register(a, b, report: Report) -> list[dict[str, Any]]:
 
 # --- Two manifests ------------------------------------------------------------------------------
 
-def manifests(old: dict[str, Any], new: dict[str, Any], library: Library | None, old_label: str,
+def manifests(old: Manifest, new: Manifest, library: Library | None, old_label: str,
               new_label: str) -> Report:
-    lib = new.get("library", {})
-    report = Report(f"Contract changes for {new.get('profile', {}).get('id', '?')}", f"{old_label} → {new_label}",
-                    lib.get("name", ""), lib.get("version", ""))
+    report = Report(f"Contract changes for {new.profile.id}", f"{old_label} → {new_label}",
+                    new.library.name, new.library.version)
     data: dict[str, Any] = {"kind": "manifests", "old": old_label, "new": new_label}
-    facts = [("profile", lambda m: m.get("profile", {}).get("id")), ("clausegen", lambda m: m.get("clausegen")),
-             ("library", lambda m: _name_version(m.get("library"))),
-             ("catalogue", lambda m: _name_version(m.get("catalogue"))),
-             ("level", lambda m: m.get("catalogue", {}).get("level")), ("risk tier", lambda m: m.get("risk_tier"))]
+    facts: list[tuple[str, Callable[[Manifest], str]]] = [
+        ("profile", lambda m: m.profile.id), ("clausegen", lambda m: m.clausegen),
+        ("library", lambda m: f"{m.library.name} {m.library.version}"),
+        ("catalogue", lambda m: f"{m.catalogue.name} {m.catalogue.version}"),
+        ("level", lambda m: m.catalogue.level), ("risk tier", lambda m: m.risk_tier)]
     data["build"] = [{"field": name, "old": get(old), "new": get(new)} for name, get in facts if get(old) != get(new)]
     if data["build"]:
         report.add("heading", "Build")
     for change in data["build"]:
         report.add("changed", f"{change['field']}: {change['old']} → {change['new']}")
-    docs_a, docs_b = old["documents"], new["documents"]
+    docs_a, docs_b = old.documents, new.documents
     data["documents"] = []
     for doc in [d for d in docs_b if d not in docs_a]:
         report.add("added", f"document {doc}")
@@ -318,12 +319,12 @@ def manifests(old: dict[str, Any], new: dict[str, Any], library: Library | None,
         report.add("removed", f"document {doc}")
         data["documents"].append({"document": doc, "change": "removed"})
     for doc in [d for d in docs_b if d in docs_a]:
-        changes = _document(doc, docs_a[doc], docs_b[doc], library)
+        changes = _document(docs_a[doc], docs_b[doc], library)
         if changes["entries"]:
             report.add("heading", f"Document {doc}")
             report.entries += changes.pop("entries")
             data["documents"].append({"document": doc, "change": "changed", **changes})
-    data["parameters"] = _parameter_values(old.get("parameters", {}), new.get("parameters", {}), report)
+    data["parameters"] = _parameter_values(old.parameters, new.parameters, report)
     if library is None:
         report.add("note", "Clause texts are not shown: the library (--library) could not be loaded.")
     report.data = data
@@ -332,44 +333,44 @@ def manifests(old: dict[str, Any], new: dict[str, Any], library: Library | None,
     return report
 
 
-def _document(doc: str, a: dict[str, Any], b: dict[str, Any], library: Library | None) -> dict[str, Any]:
+def _document(a: DocumentEntry, b: DocumentEntry, library: Library | None) -> dict[str, Any]:
     sub = Report("", "")
-    ca = {c["id"]: c for c in a.get("clauses", [])}
-    cb = {c["id"]: c for c in b.get("clauses", [])}
+    ca = {c.id: c for c in a.clauses}
+    cb = {c.id: c for c in b.clauses}
     clauses_out: list[dict[str, Any]] = []
     for cid in [c for c in cb if c not in ca]:
-        sub.add("added", f"clause {cid}@{cb[cid]['version']}")
-        clauses_out.append({"clause": cid, "change": "added", "version": cb[cid]["version"]})
+        sub.add("added", f"clause {cid}@{cb[cid].version}")
+        clauses_out.append({"clause": cid, "change": "added", "version": cb[cid].version})
     for cid in [c for c in ca if c not in cb]:
-        sub.add("removed", f"clause {cid}@{ca[cid]['version']}")
-        clauses_out.append({"clause": cid, "change": "removed", "version": ca[cid]["version"]})
+        sub.add("removed", f"clause {cid}@{ca[cid].version}")
+        clauses_out.append({"clause": cid, "change": "removed", "version": ca[cid].version})
     for cid in [c for c in cb if c in ca]:
         x, y = ca[cid], cb[cid]
-        if x["version"] != y["version"]:
-            sub.add("changed", f"clause {cid}: {x['version']} → {y['version']}" + (" (pinned)" if y.get("pinned") else ""))
-            entry: dict[str, Any] = {"clause": cid, "change": "version", "old": x["version"], "new": y["version"]}
-            pair = _versions(library, cid, x["version"], y["version"])
+        if x.version != y.version:
+            sub.add("changed", f"clause {cid}: {x.version} → {y.version}" + (" (pinned)" if y.pinned else ""))
+            entry: dict[str, Any] = {"clause": cid, "change": "version", "old": x.version, "new": y.version}
+            pair = _versions(library, cid, x.version, y.version)
             if pair is not None:
-                sub.add("subheading", f"{cid} {x['version']} → {y['version']}")
+                sub.add("subheading", f"{cid} {x.version} → {y.version}")
                 entry.update(_clause_changes(*pair, sub))
             clauses_out.append(entry)
-        elif x.get("sha256") != y.get("sha256"):
-            sub.add("changed", f"clause {cid}@{x['version']}: content changed without a new version number")
-            clauses_out.append({"clause": cid, "change": "content", "version": x["version"]})
-    ra = {r["id"]: r for r in a.get("requirements", [])}
-    rb = {r["id"]: r for r in b.get("requirements", [])}
+        elif x.sha256 != y.sha256:
+            sub.add("changed", f"clause {cid}@{x.version}: content changed without a new version number")
+            clauses_out.append({"clause": cid, "change": "content", "version": x.version})
+    ra = {r.id: r for r in a.requirements}
+    rb = {r.id: r for r in b.requirements}
     reqs_out: list[dict[str, Any]] = []
     for rid in [r for r in rb if r not in ra]:
-        sub.add("added", f"requirement {rid} ({rb[rid].get('marked_as')})")
+        sub.add("added", f"requirement {rid} ({rb[rid].marked_as})")
         reqs_out.append({"requirement": rid, "change": "added"})
     for rid in [r for r in ra if r not in rb]:
         sub.add("removed", f"requirement {rid}")
         reqs_out.append({"requirement": rid, "change": "removed"})
     for rid in [r for r in rb if r in ra]:
-        if ra[rid].get("marked_as") != rb[rid].get("marked_as"):
-            sub.add("changed", f"requirement {rid}: {ra[rid].get('marked_as')} → {rb[rid].get('marked_as')}")
+        if ra[rid].marked_as != rb[rid].marked_as:
+            sub.add("changed", f"requirement {rid}: {ra[rid].marked_as} → {rb[rid].marked_as}")
             reqs_out.append({"requirement": rid, "change": "marked_as"})
-        elif ra[rid].get("sha256") != rb[rid].get("sha256"):
+        elif ra[rid].sha256 != rb[rid].sha256:
             sub.add("changed", f"requirement {rid}: text, verification or parameters changed")
             reqs_out.append({"requirement": rid, "change": "content"})
     return {"entries": sub.entries, "clauses": clauses_out, "requirements": reqs_out}
@@ -382,7 +383,7 @@ def _versions(library: Library | None, clause_id: str, a: str, b: str) -> tuple[
     return (found[a], found[b]) if a in found and b in found else None
 
 
-def _parameter_values(a: dict[str, Any], b: dict[str, Any], report: Report) -> list[dict[str, Any]]:
+def _parameter_values(a: dict[str, ParameterValue], b: dict[str, ParameterValue], report: Report) -> list[dict[str, Any]]:
     out = []
     changed = [n for n in sorted(set(a) | set(b)) if a.get(n) != b.get(n)]
     if changed:
@@ -395,16 +396,13 @@ def _parameter_values(a: dict[str, Any], b: dict[str, Any], report: Report) -> l
             report.add("removed", f"{name} (was {_shown(x)})")
         else:
             report.add("changed", f"{name}: {_shown(x)} → {_shown(y)}")
-        out.append({"parameter": name, "old": x, "new": y})
+        out.append({"parameter": name, "old": x and x.model_dump(), "new": y and y.model_dump()})
     return out
 
 
-def _shown(value: dict[str, Any]) -> str:
-    return f"{value.get('value')!r} ({value.get('origin')})"
-
-
-def _name_version(value: Any) -> str | None:
-    return f"{value.get('name')} {value.get('version')}" if isinstance(value, dict) else None
+def _shown(value: ParameterValue | None) -> str:
+    assert value is not None
+    return f"{value.value!r} ({value.origin})"
 
 
 def _value(values: dict, name: str) -> str:

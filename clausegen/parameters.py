@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from clausegen.models.base import _clean_text, no_template_syntax
+from clausegen.models.base import _clean_text, no_edge_whitespace, no_template_syntax
 from clausegen.models.library import BooleanParameter, ChoiceParameter, IntegerParameter, StringParameter
 
 
@@ -26,7 +26,7 @@ def check_value(decl: Any, value: Any) -> str | None:
         if not isinstance(value, str):
             return f"must be text, found {value!r}"
         try:
-            no_template_syntax(_clean_text(value))
+            no_template_syntax(no_edge_whitespace(_clean_text(value)))
         except ValueError as e:
             return f"text {e}"
         if "\n" in value:

@@ -29,7 +29,7 @@ from clausegen.rendering import markdown, pandoc_ast
 from clausegen.selection import Selection, select
 from clausegen.validation import Project, validate
 
-FORMATS = ("md", "docx", "pdf", "html")
+FORMATS = ("md", "docx", "pdf", "html", "xlsx")
 DEFAULT_FORMATS = ("md", "docx", "pdf")
 DEFAULT_EPOCH = 315532800  # 1980-01-01T00:00:00Z, the earliest date a zip file can hold
 # Threads for pandoc and Typst per profile; CLAUSEGEN_EXPORT_THREADS=1 gives the plain sequential
@@ -116,7 +116,7 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
         raise InputError(unshowable)
     selection = select(loaded.profile, project, loaded.located, list(options.documents) if options.documents else None)
     templates = loading.load_templates(options.templates, [d.document_id for d in selection.documents])
-    base = manifests.inputs(selection, project, loaded.sha256)
+    base = manifests.inputs(selection, project, loaded)
     key = manifests.build_key(base, templates.hashable(), options.formats, options.source_date_epoch)
     folder = options.out / selection.profile.id
     if not force and manifests.up_to_date(folder, key):
@@ -131,6 +131,8 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
         "clausegen.profile": selection.profile.id,
     })
     by_document = _render_documents(documents, options.formats, templates, properties)
+    if "xlsx" in options.formats:
+        _add_workbooks(by_document, documents, selection, project, options.source_date_epoch, properties.custom)
     files = {f"{doc}.{fmt}": data for doc, by_fmt in by_document.items() for fmt, data in by_fmt.items()}
     files["manifest.json"] = manifests.manifest(base, by_document, key)
     result = BuildResult(selection.profile.id, folder, "built", list(files), _warnings(selection))
@@ -172,6 +174,19 @@ def _render_documents(documents: tuple[Document, ...], formats: tuple[str, ...],
         for (document_id, fmt), future in pending.items():
             out[document_id][fmt] = future.result()
     return {doc: {fmt: by_fmt[fmt] for fmt in FORMATS if fmt in by_fmt} for doc, by_fmt in out.items()}
+
+
+def _add_workbooks(by_document: dict[str, dict[str, bytes]], documents: tuple[Document, ...], selection: Selection,
+                   project: Project, epoch: int, custom: dict[str, str]) -> None:
+    """The xlsx of each document that is a table at heart; other documents have none."""
+    from clausegen.export.xlsx import write_matrix
+    from clausegen.matrices import matrix
+
+    created = datetime.fromtimestamp(epoch, tz=timezone.utc)
+    for document in documents:
+        table = matrix(document.document_id, selection, project, document.title, document.subtitle)
+        if table is not None:
+            by_document[document.document_id]["xlsx"] = write_matrix(table, created, custom)
 
 
 def _pdf(document: Document, templates: loading.Templates) -> bytes:

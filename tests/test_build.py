@@ -151,7 +151,7 @@ def test_sandbox_escape_is_refused_and_nothing_written(tiny, cli):
 
 
 @pytest.mark.parametrize("args, message", [
-    (("--format", "md,odt"), "--format: unknown value(s) odt\n    hint: choose from: md, docx, pdf, html\n"),
+    (("--format", "md,odt"), "--format: unknown value(s) odt\n    hint: choose from: md, docx, pdf, html, xlsx\n"),
     (("--documents", "contract"), "--documents: unknown value(s) contract\n    hint: choose from: security-appendix, "
                                   "tender-requirements, termination-plan, nda, dpa-checklist\n"),
 ])

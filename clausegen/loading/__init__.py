@@ -41,23 +41,31 @@ class LoadedProfile:
     profile: Profile
     located: strict_yaml.Located  # for locating later (semantic) errors in the file
     sha256: str
+    source: str = ""  # the file's bytes as text (not normalised), recorded in the manifest so the build can be rebuilt later
 
 
 def load_profile(path: Path) -> LoadedProfile:
     name = display_path(path)
     try:
         raw = path.read_bytes()
-        located = strict_yaml.read(strict_yaml.decode(raw, name), name)
-    except strict_yaml.YamlError as e:
-        raise InputError(e.diagnostic) from e
     except OSError as e:
         raise InputError(Diagnostic(name, None, "", f"cannot read: {e.strerror}")) from e
+    return read_profile(raw, name)
+
+
+def read_profile(raw: bytes, name: str) -> LoadedProfile:
+    """A profile from its bytes; `name` is how errors name it (a file, or the manifest holding it)."""
+    try:
+        text = strict_yaml.decode(raw, name)
+        located = strict_yaml.read(text, name)
+    except strict_yaml.YamlError as e:
+        raise InputError(e.diagnostic) from e
     if not isinstance(located.data, dict):
         raise InputError(Diagnostic(located.file, 1, "", "a profile is a YAML mapping"))
     profile, problems = model_errors.validate(Profile, located)
     if problems:
         raise InputError(problems)
-    return LoadedProfile(profile, located, hashlib.sha256(raw).hexdigest())
+    return LoadedProfile(profile, located, hashlib.sha256(raw).hexdigest(), raw.decode("utf-8"))
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ revisions (extracted with `git archive` into a temporary folder) and build manif
 from __future__ import annotations
 
 import io
-import json
 import re
 import subprocess
 import tarfile
@@ -18,6 +17,7 @@ from clausegen.errors import Diagnostic, InputError, UsageError, display_path
 from clausegen.models.catalogue import Catalogue
 from clausegen.models.framework import Framework
 from clausegen.models.library import Clause, Library
+from clausegen.models.manifest import Manifest
 
 CLAUSE_REF = re.compile(r"^([a-z0-9]+(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)+)@((?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*))$")
 GIT_TIMEOUT = 60
@@ -100,20 +100,8 @@ def _clause(library: Library, ref: str) -> Clause:
     return found
 
 
-def read_manifest(path: Path) -> dict[str, Any]:
-    name = display_path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as e:
-        raise InputError(Diagnostic(name, None, "", f"cannot read: {e.strerror}")) from e
-    except UnicodeDecodeError as e:
-        raise InputError(Diagnostic(name, None, "", "not valid UTF-8")) from e
-    except json.JSONDecodeError as e:
-        raise InputError(Diagnostic(name, e.lineno, "", f"not valid JSON: {e.msg}")) from e
-    if not isinstance(data, dict) or not isinstance(data.get("documents"), dict):
-        raise InputError(Diagnostic(name, None, "", "not a clausegen manifest (no \"documents\" mapping)",
-                                    "pass the manifest.json that `clausegen build` wrote"))
-    return data
+def read_manifest(path: Path) -> Manifest:
+    return Manifest.read(path)
 
 
 # --- Folders and git revisions ------------------------------------------------------------------

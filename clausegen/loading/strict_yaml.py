@@ -141,8 +141,17 @@ def decode(raw: bytes, file: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+# Characters YAML refuses in a file (its reader error names no line), plus NEL, which YAML reads as
+# a line break: every one is an error naming line, column and, where it can be found, the field.
+_RAW_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_MARK = "\ue000"
+
+
 def read(text: str, file: str, line_offset: int = 0) -> Located:
     """Parse one YAML document into Located plain data. Raises YamlError."""
+    bad = _RAW_CONTROL.search(text)
+    if bad is not None:
+        raise YamlError(_raw_control(text, bad, file, line_offset))
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -159,6 +168,35 @@ def read(text: str, file: str, line_offset: int = 0) -> Located:
     located = Located(None, file, line_offset=line_offset)
     located.data = None if node is None else _build(node, (), located)
     return located
+
+
+def _raw_control(text: str, bad: re.Match[str], file: str, line_offset: int) -> Diagnostic:
+    """Locate a raw control character: line and column, and the field it sits in (found by parsing
+    the text with a harmless marker in its place)."""
+    line = text.count("\n", 0, bad.start()) + 1
+    column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+    field = ""
+    try:
+        marked = read(_RAW_CONTROL.sub(_MARK, text), file, line_offset)
+        field = next((_dotted(path) for path, value in _leaves(marked.data, ()) if _MARK in value), "")
+    except YamlError:
+        pass
+    return Diagnostic(file, line + line_offset, field,
+                      f"contains the control character U+{ord(bad.group()):04X} at column {column}, "
+                      "which a document cannot show", "delete it (it is invisible in most editors)")
+
+
+def _leaves(value: Any, path: Path_) -> Any:
+    """Every (path, text) of string values, and of keys with the path of their mapping, in file order."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, child in value.items():
+            yield path, key
+            yield from _leaves(child, path + (key,))
+    elif isinstance(value, list):
+        for i, child in enumerate(value):
+            yield from _leaves(child, path + (i,))
 
 
 def _build(node: Node, path: Path_, located: Located) -> Any:

@@ -33,7 +33,7 @@ def _clean_text(value: str) -> str:
 
 def no_template_syntax(value: str) -> str:
     """Values are printed as they are and never run; template syntax in one is a mistake."""
-    for tag in ("{{", "{%", "{#", "}}", "%}"):
+    for tag in ("{{", "{%", "{#", "}}", "%}", "#}"):
         if tag in value:
             raise ValueError(f"contains template syntax {tag!r}; a value is printed as it is, never run")
     return value
