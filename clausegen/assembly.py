@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import replace
 from typing import Any
 
+from clausegen import references
 from clausegen.errors import Diagnostic, InputError
 from clausegen.models.document import Document, Part, Section, Table
 from clausegen.rendering.markdown import render_template
@@ -41,40 +42,45 @@ def clause_anchor(clause_id: str) -> str:
     return f"clause-{clause_id}"
 
 
-def assemble(selection: Selection, project: Project) -> tuple[Document, ...]:
+def assemble(selection: Selection, project: Project, everything: Selection | None = None) -> tuple[Document, ...]:
+    """The documents of `selection`, numbered, every clause rendered and parsed into the tree.
+
+    `everything` is the same profile's selection of every document, when `selection` holds only
+    some (`build --documents`): references to the others still get their numbers."""
     ctx = context(selection)
     requirement_rows = {pick.requirement.id: _requirement_text(pick, ctx) for pick in selection.requirements}
-    return tuple(_document(doc, selection, project, ctx, requirement_rows) for doc in selection.documents)
+    full = everything or selection
+    laid_out = {doc.document_id: _layout(doc, selection, project, requirement_rows) for doc in full.documents}
+    places = references.index(tuple(d for d in laid_out.values() if d.sections), _listed_requirements(laid_out),
+                              references.missing(full, project))
+    out = []
+    for doc in selection.documents:
+        document = laid_out[doc.document_id]
+        if not document.sections:  # never an empty contract document
+            raise _empty(doc, selection, project)
+        out.append(_fill(document, doc, ctx, places))
+    return tuple(out)
 
 
-def _document(doc: DocumentSelection, selection: Selection, project: Project, ctx: dict[str, Any],
-              requirement_rows: dict[str, tuple[str, str]]) -> Document:
+def _layout(doc: DocumentSelection, selection: Selection, project: Project,
+            requirement_rows: dict[str, tuple[str, str]]) -> Document:
+    """The document with its numbers final and its clauses not yet rendered."""
     profile = selection.profile
     sections: list[Section] = []
     for spec in doc.spec.sections:
         number = str(len(sections) + 1)
         parts: list[Part] = []
         for pick in doc.clauses:
-            if pick.clause.documents[doc.document_id] != spec.id:
-                continue
-            clause = pick.clause
-            text = render_template("markdown", clause.body, ctx, clause.file, clause.body_line,
-                                   f"{clause.id}@{clause.version}")
-            parts.append(Part(f"{number}.{len(parts) + 1}", clause.title, blocks=parse(text), clause_id=clause.id,
-                              clause_version=clause.version, anchor=clause_anchor(clause.id)))
+            if pick.clause.documents[doc.document_id] == spec.id:
+                parts.append(Part(f"{number}.{len(parts) + 1}", pick.clause.title, clause_id=pick.clause.id,
+                                  clause_version=pick.clause.version, anchor=clause_anchor(pick.clause.id)))
         for title, note, table in _generated(spec.generated, doc.document_id, selection, project, requirement_rows):
             parts.append(Part(f"{number}.{len(parts) + 1}", title, note=note, table=table))
         if len(parts) == 1 and parts[0].clause_id:
             # A section of one clause: the section's heading and number stand for it (no "9 / 9.1").
             parts = [replace(parts[0], number=number, heading=False)]
         if parts:
-            sections.append(Section(number, spec.title, tuple(parts), anchor=f"section-{spec.id}"))
-    if not sections:  # never an empty contract document
-        left_out = "; ".join(f"{o.clause_id}@{o.version}: {o.reason}" for o in doc.omitted) or "no clause is written for it"
-        raise InputError(Diagnostic(f"{project.library.root}/library.yaml", None, f"documents.{doc.document_id}",
-                                    f"nothing in the library applies to {doc.document_id} for profile {profile.id}; "
-                                    f"left out: {left_out}", "add a clause whose condition holds, or give the "
-                                    "document a `when` so that it is not built for such a profile"))
+            sections.append(Section(number, spec.title, tuple(parts), anchor=f"section-{spec.id}", section_id=spec.id))
     return Document(
         document_id=doc.document_id,
         title=doc.spec.title,
@@ -87,6 +93,42 @@ def _document(doc: DocumentSelection, selection: Selection, project: Project, ct
         library_version=project.library.meta.version,
         sections=tuple(sections),
     )
+
+
+def _fill(document: Document, doc: DocumentSelection, ctx: dict[str, Any], places: references.Index) -> Document:
+    """Every clause of the laid-out document rendered and parsed, its references resolved."""
+    clauses = {pick.clause.id: pick.clause for pick in doc.clauses}
+    sections = []
+    for section in document.sections:
+        parts = []
+        for part in section.parts:
+            if part.clause_id:
+                clause = clauses[part.clause_id]
+                text = render_template("markdown", clause.body, ctx, clause.file, clause.body_line,
+                                       f"{clause.id}@{clause.version}")
+                part = replace(part, blocks=parse(text, places.resolver(document.document_id, clause)))
+            parts.append(part)
+        sections.append(replace(section, parts=tuple(parts)))
+    return replace(document, sections=tuple(sections))
+
+
+def _listed_requirements(documents: dict[str, Document]) -> dict[str, tuple[str, ...]]:
+    """requirement id -> the documents whose tables give it a row of its own."""
+    listed: dict[str, list[str]] = {}
+    for document in documents.values():
+        for section in document.sections:
+            for part in section.parts:
+                for anchor in part.table.row_anchors if part.table is not None else ():
+                    listed.setdefault(anchor.removeprefix("req-"), []).append(document.document_id)
+    return {k: tuple(v) for k, v in listed.items()}
+
+
+def _empty(doc: DocumentSelection, selection: Selection, project: Project) -> InputError:
+    left_out = "; ".join(f"{o.clause_id}@{o.version}: {o.reason}" for o in doc.omitted) or "no clause is written for it"
+    return InputError(Diagnostic(f"{project.library.root}/library.yaml", None, f"documents.{doc.document_id}",
+                                 f"nothing in the library applies to {doc.document_id} for profile "
+                                 f"{selection.profile.id}; left out: {left_out}", "add a clause whose condition "
+                                 "holds, or give the document a `when` so that it is not built for such a profile"))
 
 
 def _requirement_text(pick: RequirementPick, ctx: dict[str, Any]) -> tuple[str, str]:
@@ -161,11 +203,12 @@ def _requirement_parts(document_id: str, selection: Selection, project: Project,
             marked = MARKED_AS[pick.marked_as]
             rows.append((pick.requirement.id, text, marked, "", "", "") if tender
                         else (pick.requirement.id, text, verification, marked))
+        anchors = tuple(references.requirement_anchor(pick.requirement.id) for pick in picks)
         if tender:
             table = Table(("ID", "Requirement", "Type", "Complies (yes/partly/no)", "Description", "Evidence or reference"),
-                          tuple(rows), (12, 36, 12, 12, 14, 14))
+                          tuple(rows), (12, 36, 12, 12, 14, 14), row_anchors=anchors)
         else:
-            table = Table(("ID", "Requirement", "Verification", "Type"), tuple(rows), (12, 44, 30, 14))
+            table = Table(("ID", "Requirement", "Verification", "Type"), tuple(rows), (12, 44, 30, 14), row_anchors=anchors)
         yield area.title, "", table
 
 

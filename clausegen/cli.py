@@ -260,7 +260,9 @@ def _print_outcome(outcome, console: Console | None) -> None:
 def cmd_validate(args: argparse.Namespace) -> int:
     from clausegen.validation_run import validate_all
 
-    problems, checked = validate_all(_inputs(args), args.paths)
+    problems, checked, warnings = validate_all(_inputs(args), args.paths)
+    for warning in warnings:
+        print("warning: " + warning.format(), file=sys.stderr)
     for problem in problems:
         print(problem.format(), file=sys.stderr)
     if problems:

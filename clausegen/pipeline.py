@@ -121,7 +121,8 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
     folder = options.out / selection.profile.id
     if not force and manifests.up_to_date(folder, key):
         return BuildResult(selection.profile.id, folder, "unchanged", [], _warnings(selection)), None
-    documents = assemble(selection, project)
+    everything = select(loaded.profile, project, loaded.located) if options.documents else None
+    documents = assemble(selection, project, everything)
     if {"pdf", "html"} & set(options.formats):
         pandoc_path()
     created = datetime.fromtimestamp(options.source_date_epoch, tz=timezone.utc).isoformat()

@@ -13,6 +13,7 @@ from typing import Any
 from jinja2 import TemplateSyntaxError, meta, nodes
 
 from clausegen import conditions as cond
+from clausegen import references
 from clausegen.errors import Collector, Diagnostic
 from clausegen.loading.strict_yaml import Located
 from clausegen.models.catalogue import Catalogue
@@ -24,7 +25,7 @@ from clausegen.rendering.environment import environment, forbidden_constructs
 from clausegen.rendering.walker import located_tokens
 
 DERIVED_NAMES = {"risk_tier", "risk_tier_title", "level", "level_title", "transfers_outside_eea", "third_countries"}
-TEMPLATE_GLOBALS = {"range"}
+TEMPLATE_GLOBALS = {"range", "ref"}
 GENERATED_NEEDS = {"timeline": ("exit_period_months", "exit_kickoff_days", "exit_access_revocation_hours", "deletion_days",
                                 "deletion_certificate_days", "exit_log_retention_months")}
 
@@ -149,6 +150,8 @@ def validate(library: Library, catalogue: Catalogue, frameworks: list[Framework]
         if clause.version not in entry_versions:
             out.add(f, where(f, ("changelog",)), "changelog", f"no changelog entry for version {clause.version}")
 
+    references.check(library, catalogue, out)
+
     # Catalogue.
     requirement_conditions: dict[str, cond.Condition] = {}
     areas = {a.id for a in catalogue.meta.areas}
@@ -261,7 +264,8 @@ def _check_template(source: str, kind: str, params: set[str], file: str, first_l
         return
     # Not compiled here: with thousands of clauses that would double the load time. Templates
     # Python cannot compile (too deeply nested) are refused when they first render, located.
-    allowed = params | set(TEMPLATE_FIELDS) | DERIVED_NAMES | TEMPLATE_GLOBALS
+    # ref() is for clause bodies: a requirement text is a table cell, with no place for a link.
+    allowed = params | set(TEMPLATE_FIELDS) | DERIVED_NAMES | (TEMPLATE_GLOBALS if kind == "markdown" else {"range"})
     for name in sorted(meta.find_undeclared_variables(ast) - allowed):
         line = next((n.lineno for n in ast.find_all(nodes.Name) if n.name == name), 1)
         out.add(file, first_line + line - 1, field_name,

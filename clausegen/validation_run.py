@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from clausegen import loading
+from clausegen import loading, references
 from clausegen.assembly import assemble
 from clausegen.errors import ClausegenError, Diagnostic, display_path
 from clausegen.pipeline import Inputs, load_project
@@ -25,11 +25,15 @@ def profile_paths(paths: list[Path]) -> tuple[list[Path], list[Diagnostic]]:
     return found, problems
 
 
-def validate_all(inputs: Inputs, paths: list[Path]) -> tuple[list[Diagnostic], str]:
+def validate_all(inputs: Inputs, paths: list[Path]) -> tuple[list[Diagnostic], str, list[Diagnostic]]:
+    """(problems, what was checked, warnings): warnings are cross-references some profile can
+    leave dangling."""
     problems: list[Diagnostic] = []
+    warnings: list[Diagnostic] = []
     project = None
     try:
         project = load_project(inputs)
+        warnings = references.dangling(project)
     except ClausegenError as e:
         problems += e.diagnostics
     profiles, missing = profile_paths(paths)
@@ -43,4 +47,4 @@ def validate_all(inputs: Inputs, paths: list[Path]) -> tuple[list[Diagnostic], s
             problems += e.diagnostics
     summary = f"library {display_path(inputs.library)}, catalogues {display_path(inputs.catalogue)}, " \
               f"register {display_path(inputs.frameworks)}, {len(profiles)} profile(s)"
-    return list(dict.fromkeys(problems)), summary
+    return list(dict.fromkeys(problems)), summary, warnings

@@ -19,7 +19,8 @@ from clausegen.models.tree import (CrossRef, Emphasis, Heading, LineBreak, Link,
 from clausegen.rendering import docx as docx_rendering
 from clausegen.rendering import markdown, pandoc_ast
 from clausegen.rendering.docx_body import bookmark_name
-from clausegen.rendering.walker import REF_CLOSE, REF_OPEN, parse
+from clausegen.models.tree import REF_CLOSE, REF_OPEN
+from clausegen.rendering.walker import parse
 
 from conftest import ROOT
 

@@ -37,6 +37,12 @@ class Section:
     title: str
     parts: tuple[Part, ...]
     anchor: str = ""
+    section_id: str = ""  # the section's id in library.yaml, for references
+
+    @property
+    def heading_anchor(self) -> str:
+        """A section of one headless clause is that clause's heading: its link target is the clause's."""
+        return next((p.anchor for p in self.parts if not p.heading), "") or self.anchor
 
 
 @dataclass(frozen=True)
@@ -60,8 +66,7 @@ class Document:
         """The body as one stream of blocks, headings with their numbers included: what every
         writer walks."""
         for section in self.sections:
-            anchor = next((p.anchor for p in section.parts if not p.heading), "") or section.anchor
-            yield Heading(1, section.number, section.title, anchor)
+            yield Heading(1, section.number, section.title, section.heading_anchor)
             for part in section.parts:
                 if part.heading:
                     yield Heading(2, part.number, part.title, part.anchor)

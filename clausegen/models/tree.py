@@ -118,6 +118,7 @@ class Table:
     widths: tuple[int, ...]  # relative column widths
     header_rows: int = 1  # the first row (the columns) repeats on each page
     landscape: bool = False  # wide tables: a landscape page of their own in DOCX and PDF
+    row_anchors: tuple[str, ...] = ()  # link targets of the body rows (requirement ids), "" for none
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,11 @@ class SignatureBlock:
 
 
 Block = Union[Heading, Paragraph, Note, ListBlock, Table, SignatureBlock]
+
+
+# A cross-reference as the `ref()` template function prints it into clause Markdown: private-use
+# delimiters around the target, which no value may contain. The walker turns it into a CrossRef.
+REF_OPEN, REF_CLOSE = "\ue000", "\ue001"
 
 
 # --- Identifiers ------------------------------------------------------------------------------

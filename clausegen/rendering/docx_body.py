@@ -120,13 +120,14 @@ class Writer:
                'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>']
         out += [f'<w:gridCol w:w="{w}"/>' for w in twips]
         out.append("</w:tblGrid>")
-        for row_index, values in enumerate([table.columns, *table.rows]):
+        anchors = ("",) * table.header_rows + (table.row_anchors or ("",) * len(table.rows))
+        for row_index, (values, anchor) in enumerate(zip([table.columns, *table.rows], anchors)):
             head = row_index < table.header_rows
             style = escape(self.style_ids["Table Heading" if head else "Table Text"], _ATTR)
             out.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if head else "") + "</w:trPr>")
-            for value, width in zip(values, twips):
+            for column, (value, width) in enumerate(zip(values, twips)):
                 out.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
-                           f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>'
+                           f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>' + self._bookmark(anchor if column == 0 else "")
                            + self.inlines(text_inlines(value)) + "</w:p></w:tc>")
             out.append("</w:tr>")
         out.append("</w:tbl>")

@@ -72,14 +72,18 @@ class _Writer:
     def table(self, table: Table) -> dict[str, Any]:
         total = sum(table.widths)
         specs = [[{"t": "AlignDefault"}, {"t": "ColWidth", "c": w / total}] for w in table.widths]
-        rows = [self._row(r) for r in (table.columns, *table.rows)]
+        anchors = ("",) * table.header_rows + (table.row_anchors or ("",) * len(table.rows))
+        rows = [self._row(r, anchor) for r, anchor in zip((table.columns, *table.rows), anchors)]
         head, body = rows[:table.header_rows], rows[table.header_rows:]
         return {"t": "Table", "c": [_NO_ATTR, [None, []], specs, [_NO_ATTR, head],
                                     [[_NO_ATTR, 0, [], body]], [_NO_ATTR, []]]}
 
-    def _row(self, values: tuple[str, ...]) -> list[Any]:
-        cells = [[_NO_ATTR, {"t": "AlignDefault"}, 1, 1,
-                  [{"t": "Plain", "c": self.inlines(text_inlines(value))}] if value else []] for value in values]
+    def _row(self, values: tuple[str, ...], anchor: str) -> list[Any]:
+        contents = [self.inlines(text_inlines(value)) for value in values]
+        if anchor and contents:  # the first cell is the row's link target (a requirement id)
+            contents[0] = [{"t": "Span", "c": [[anchor, [], []], contents[0]]}]
+        cells = [[_NO_ATTR, {"t": "AlignDefault"}, 1, 1, [{"t": "Plain", "c": inlines}] if inlines else []]
+                 for inlines in contents]
         return [_NO_ATTR, cells]
 
     def inlines(self, nodes: tuple[Inline, ...]) -> list[dict[str, Any]]:

@@ -21,15 +21,13 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from clausegen.models.tree import (Block, CrossRef, Emphasis, Inline, LineBreak, Link, ListBlock, ListItem, Note,
-                                   Paragraph, SoftBreak, Strong, Table, Term, Text, text_inlines)
+                                   Paragraph, REF_CLOSE, REF_OPEN, SoftBreak, Strong, Table, Term, Text,
+                                   text_inlines)
 
 _MD = MarkdownIt("commonmark").enable("table")
 _MD.validateLink = lambda url: True  # see every link, also file: and data: ones, to refuse or reduce them
 WEB_LINK = re.compile(r"^(?:https?://|mailto:)", re.IGNORECASE)
 
-# A cross-reference as the `ref()` template function prints it (rendering/references.py): private-use
-# delimiters around the target id, which no value can contain (refused when rendering).
-REF_OPEN, REF_CLOSE = "\ue000", "\ue001"
 _REF = re.compile(f"{REF_OPEN}([^{REF_CLOSE}]*){REF_CLOSE}")
 
 
