@@ -6,14 +6,16 @@ Sections with nothing in them are dropped rather than printed empty.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import replace
 from typing import Any
 
-from clausegen import references
+from clausegen import periods, references
 from clausegen.errors import Diagnostic, InputError
+from clausegen.facts import third_country_sub_suppliers, without_transfer
+from clausegen.loading.strict_yaml import Located
 from clausegen.models.document import Document, Part, Section, Table
+from clausegen.rendering import formatting
 from clausegen.rendering.markdown import render_template
 from clausegen.rendering.walker import parse
 from clausegen.selection import DocumentSelection, RequirementPick, Selection
@@ -33,6 +35,11 @@ def context(selection: Selection) -> dict[str, Any]:
         level_title=facts.level.title,
         transfers_outside_eea=facts.transfers_outside_eea,
         third_countries=list(facts.third_countries),
+        transfer_mechanism_missing=facts.values["transfer_mechanism_missing"],
+        transfer_mechanisms=facts.values["transfer_mechanisms"],
+        supplier_known=facts.values["supplier_known"],
+        sub_suppliers_without_transfer=[s.model_dump() for _, s in without_transfer(profile)],
+        language=profile.language,  # read by the formatting filters (|date, |days, ...)
     )
     data.update({name: p.value for name, p in selection.parameters.items()})
     return data
@@ -42,11 +49,23 @@ def clause_anchor(clause_id: str) -> str:
     return f"clause-{clause_id}"
 
 
-def assemble(selection: Selection, project: Project, everything: Selection | None = None) -> tuple[Document, ...]:
+def assemble(selection: Selection, project: Project, located: Located | None = None,
+             everything: Selection | None = None) -> tuple[Document, ...]:
     """The documents of `selection`, numbered, every clause rendered and parsed into the tree.
 
+    `located` (the profile as read) lets a date outside the calendar be reported at its line.
     `everything` is the same profile's selection of every document, when `selection` holds only
     some (`build --documents`): references to the others still get their numbers."""
+    try:
+        return _assemble(selection, project, everything)
+    except periods.PeriodError as e:
+        path = ("contract", "start")
+        file, line = (located.file, located.line(path)) if located else (f"profile {selection.profile.id}", None)
+        raise InputError(Diagnostic(file, line, "contract.start", f"the exit timeline cannot be dated: {e}",
+                                    "check contract.start, contract.term_months and the exit periods")) from e
+
+
+def _assemble(selection: Selection, project: Project, everything: Selection | None) -> tuple[Document, ...]:
     ctx = context(selection)
     requirement_rows = {pick.requirement.id: _requirement_text(pick, ctx) for pick in selection.requirements}
     full = everything or selection
@@ -58,14 +77,20 @@ def assemble(selection: Selection, project: Project, everything: Selection | Non
         document = laid_out[doc.document_id]
         if not document.sections:  # never an empty contract document
             raise _empty(doc, selection, project)
-        out.append(_fill(document, doc, ctx, places))
+        # The supplier is chosen by the tender: the tender specification must not name one.
+        doc_ctx = {**ctx, "supplier": None} if doc.document_id == TENDER_DOCUMENT else ctx
+        out.append(_fill(document, doc, doc_ctx, places))
     return tuple(out)
+
+
+TENDER_DOCUMENT = "tender-requirements"
 
 
 def _layout(doc: DocumentSelection, selection: Selection, project: Project,
             requirement_rows: dict[str, tuple[str, str]]) -> Document:
     """The document with its numbers final and its clauses not yet rendered."""
     profile = selection.profile
+    supplier = None if doc.document_id == TENDER_DOCUMENT else profile.supplier
     sections: list[Section] = []
     for spec in doc.spec.sections:
         number = str(len(sections) + 1)
@@ -84,10 +109,11 @@ def _layout(doc: DocumentSelection, selection: Selection, project: Project,
     return Document(
         document_id=doc.document_id,
         title=doc.spec.title,
-        subtitle=f"{profile.title}: {profile.client.name} and {profile.supplier.name}",
+        subtitle=_subtitle(profile.title, profile.client.name, supplier.name if supplier else None,
+                           doc.document_id),
         marking=selection.facts.level.marking,
         client=profile.client.name,
-        supplier=profile.supplier.name,
+        supplier=supplier.name if supplier else None,
         profile_title=profile.title,
         library_name=project.library.meta.name,
         library_version=project.library.meta.version,
@@ -131,6 +157,14 @@ def _empty(doc: DocumentSelection, selection: Selection, project: Project) -> In
                                  "holds, or give the document a `when` so that it is not built for such a profile"))
 
 
+def _subtitle(title: str, client: str, supplier: str | None, document_id: str) -> str:
+    if document_id == TENDER_DOCUMENT:
+        return f"{title}: tender by {client}"
+    if supplier is None:
+        return f"{title}: {client} and the supplier selected in the tender"
+    return f"{title}: {client} and {supplier}"
+
+
 def _requirement_text(pick: RequirementPick, ctx: dict[str, Any]) -> tuple[str, str]:
     req = pick.requirement
     text = render_template("text", req.text, ctx, req.file, req.line, f"{req.id}.text")
@@ -153,41 +187,46 @@ def _generated(kind: str | None, document_id: str, selection: Selection, project
 TIMELINE_PARAMETERS = GENERATED_NEEDS["timeline"]
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Calendar months, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+def _timeline_dates(start: dt.date, term_months: int, p: dict[str, Any]) -> dict[str, dt.date]:
+    """The exit dates under the period rule of clausegen.periods (docs/format.md)."""
+    end = periods.term_end(start, term_months)  # the last day of the term
+    expiry = periods.add_days(end, 1)  # the Agreement expires at the end of `end`, i.e. as this day begins
+    deletion = periods.add_days(end, p["deletion_days"])
+    return {
+        "start": start,
+        "exit_start": periods.months_before(expiry, p["exit_period_months"]),
+        "end": end,
+        "deletion": deletion,
+        "evidence": periods.add_days(deletion, p["deletion_certificate_days"]),
+        "closure": periods.term_end(expiry, p["exit_log_retention_months"]),
+    }
 
 
 def _timeline_part(selection: Selection):
     """Exit dates computed from contract.start and contract.term_months, assuming the full term."""
     p = {name: selection.parameters[name].value for name in TIMELINE_PARAMETERS}
-    start = dt.date.fromisoformat(selection.profile.contract.start)
-    end = add_months(start, selection.profile.contract.term_months)
-    exit_start = add_months(end, -p["exit_period_months"])
-    deletion = end + dt.timedelta(days=p["deletion_days"])
-    evidence = deletion + dt.timedelta(days=p["deletion_certificate_days"])
-    closure = add_months(end, p["exit_log_retention_months"])
+    contract, lang = selection.profile.contract, selection.profile.language
+    d = _timeline_dates(periods.parse_iso(contract.start), contract.term_months, p)
+    date = {name: formatting.format_date(lang, day) for name, day in d.items()}
+
+    def span(n: int, unit: str) -> str:
+        return formatting.format_quantity(lang, n, unit)
+
     rows = (
-        ("Agreement starts", start.isoformat(), "Term of " + _plural(selection.profile.contract.term_months, "month") + "."),
-        ("Notice and start of the Exit Period", exit_start.isoformat(),
-         f"Latest date for notice of non-renewal; exit kick-off within {_plural(p['exit_kickoff_days'], 'day')}."),
-        ("Transition", f"{exit_start.isoformat()} to {end.isoformat()}",
+        ("Agreement starts", date["start"], f"Term of {span(contract.term_months, 'month')}."),
+        ("Notice and start of the Exit Period", date["exit_start"],
+         f"Latest date for notice of non-renewal; exit kick-off within {span(p['exit_kickoff_days'], 'day')}."),
+        ("Transition", f"{date['exit_start']} to {date['end']}",
          "Transition assistance, knowledge transfer, return and transfer of Client Assets."),
-        ("Hand-over and end of the Agreement", end.isoformat(),
-         f"Service handed over; all access revoked within {_plural(p['exit_access_revocation_hours'], 'hour')}."),
-        ("Deletion", deletion.isoformat(), "All Client Data deleted, backups included, except retained logs."),
-        ("Evidence of deletion", evidence.isoformat(), "Deletion certificate delivered to the Client."),
-        ("Closure", closure.isoformat(), "Retained security logs deleted or returned; the exit is closed."),
+        ("Hand-over and end of the Agreement", date["end"],
+         f"Service handed over; all access revoked within {span(p['exit_access_revocation_hours'], 'hour')}."),
+        ("Deletion", date["deletion"], "All Client Data deleted, backups included, except retained logs."),
+        ("Evidence of deletion", date["evidence"], "Deletion certificate delivered to the Client."),
+        ("Closure", date["closure"], "Retained security logs deleted or returned; the exit is closed."),
     )
     note = ("Dates assume the Agreement runs its full term from the start date. If it ends on another date, "
             "every later date moves with it.")
     return "Exit dates", note, Table(("Phase", "Date", "What happens"), rows, (28, 22, 50))
-
-
-def _plural(n: int, unit: str) -> str:
-    return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
 
 
 def _requirement_parts(document_id: str, selection: Selection, project: Project,
@@ -243,10 +282,31 @@ def _dpa_part(selection: Selection, project: Project):
     return "Processor-contract checklist", "Mark each item as met, not met or not applicable.", table
 
 
+TRANSFER_MECHANISMS = {
+    "adequacy": "Adequacy decision (GDPR Art. 45)",
+    "dpf": "EU-US Data Privacy Framework (Decision (EU) 2023/1795)",
+    "scc": "Standard contractual clauses (GDPR Art. 46(2)(c))",
+    "bcr": "Binding corporate rules (GDPR Art. 47)",
+}
+
+
 def _sub_supplier_part(selection: Selection):
     subs = selection.profile.sub_suppliers
     if not subs:
         return "Sub-suppliers at signature", "The Supplier uses no sub-suppliers at the signing of the Agreement.", None
     rows = tuple((s.name, s.country, s.service, "Yes" if s.access_to_data else "No") for s in subs)
-    return "Sub-suppliers at signature", "", Table(("Sub-supplier", "Country", "Service", "Access to client data"),
-                                                   rows, (30, 12, 40, 18))
+    abroad = {i for i, _ in third_country_sub_suppliers(selection.profile)}
+    if not abroad:
+        return "Sub-suppliers at signature", "", Table(("Sub-supplier", "Country", "Service", "Access to client data"),
+                                                       rows, (30, 12, 40, 18))
+    # A sub-supplier outside the EU/EEA with access to data: say on what the transfer rests.
+    rows = tuple(row + (_transfer_cell(s) if i in abroad else "Not applicable",)
+                 for i, (row, s) in enumerate(zip(rows, subs)))
+    note = ("A transfer marked \"to be agreed\" may not take place until the Parties have agreed a transfer "
+            "mechanism under Chapter V GDPR in writing." if selection.facts.values["transfer_mechanism_missing"] else "")
+    return "Sub-suppliers at signature", note, Table(
+        ("Sub-supplier", "Country", "Service", "Access to client data", "Transfer mechanism"), rows, (24, 10, 32, 12, 22))
+
+
+def _transfer_cell(sub) -> str:
+    return TRANSFER_MECHANISMS[sub.transfer] if sub.transfer else "None stated: to be agreed before any transfer"

@@ -111,6 +111,28 @@ examples:
 """
 
 
+EPILOG_EVALUATE = """\
+Reads the compliance matrices tenderers answered (tender-requirements.xlsx from `clausegen build
+PROFILE --format xlsx`, filled in and saved by Excel or LibreOffice), checks each against the
+tender the profile builds now, and writes OUT/<profile id>/evaluation.md, .docx and .xlsx and
+evaluation.json (the answers files' sha256 and the files written):
+
+  - per tenderer: whether every minimum requirement is answered yes, and if not which ones, so
+    that the tender is rejected;
+  - the award criteria's answers, scored where the profile gives procurement.award_weights
+    (yes: the weight, partly: half, no or no answer: 0);
+  - answers left empty; and all tenderers side by side.
+
+The tenderer's name comes from Instructions!B3 (else the file name). A matrix whose hidden sheet,
+requirement text, ids or rows were changed, from another profile or library version, with an
+answer other than yes, partly or no, or a file that is not a readable .xlsx, is an error naming
+the file, sheet and cell, and nothing is written.
+
+examples:
+  clausegen evaluate profiles/x.yaml answers/acme.xlsx answers/nordic.xlsx
+"""
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="clausegen",
@@ -185,6 +207,13 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--out", type=Path, default=None, metavar="FILE", help="write to FILE (needed for docx)")
     d.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                    help="colour the text output (default: auto, when writing to a terminal and NO_COLOR is unset)")
+
+    ev = sub.add_parser("evaluate", parents=[inputs], help="evaluate tenderers' answered compliance matrices",
+                        description="Evaluate answered compliance matrices against a profile's tender.",
+                        epilog=EPILOG_EVALUATE, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ev.add_argument("profile", type=Path, metavar="PROFILE", help="the tender's risk profile")
+    ev.add_argument("answers", nargs="+", type=Path, metavar="ANSWERS.xlsx", help="one answered matrix per tenderer")
+    ev.add_argument("--out", type=Path, default=Path("output"), metavar="DIR", help="output folder (default: output)")
     return parser
 
 
@@ -330,6 +359,15 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from clausegen.evaluation_run import run
+
+    project = load_project(_inputs(args))
+    folder = run(args.profile, list(args.answers), project, args.out, source_date_epoch(dict(os.environ)))
+    print(f"wrote {display_path(folder)}/evaluation.md, .docx, .xlsx and evaluation.json")
+    return 0
+
+
 def _needs_out(args: argparse.Namespace) -> None:
     if args.format == "docx" and args.out is None:
         raise UsageError(Diagnostic("--out", None, "", "a DOCX report needs a file to go to",
@@ -359,7 +397,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     commands = {"build": cmd_build, "validate": cmd_validate, "explain": cmd_explain, "lint": cmd_lint,
-                "coverage": cmd_coverage, "diff": cmd_diff}
+                "coverage": cmd_coverage, "diff": cmd_diff, "evaluate": cmd_evaluate}
     try:
         return commands[args.command](args)
     except ClausegenError as e:

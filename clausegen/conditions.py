@@ -7,9 +7,13 @@ being silently false.
 
 from __future__ import annotations
 
+import types
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
+from pydantic import BaseModel
+
+from clausegen.models.profile import ORDERED, Profile, Transfer
 
 OPS = ("equals", "in", "contains", "at_least", "not_empty")
 
@@ -20,33 +24,67 @@ class FieldSpec:
     values: tuple[str, ...] = ()  # allowed values (enum, ordered: lowest first; list: element values)
 
 
+# Profile keys that say what the file is, or are not facts about the case.
+NOT_FACTS = frozenset({"profile", "id", "language", "parameters", "pins", "tailoring"})
+
+# Derived facts (facts.py), beside the profile's own fields.
+DERIVED = {
+    "transfers_outside_eea": FieldSpec("bool"),
+    "third_countries": FieldSpec("list"),
+    "transfer_mechanism_missing": FieldSpec("bool"),
+    "transfer_mechanisms": FieldSpec("list", get_args(Transfer)),
+    "supplier_known": FieldSpec("bool"),
+}
+
+
 def schema(levels: list[str], tiers: list[str]) -> dict[str, FieldSpec]:
-    """Every field a condition may test. Levels and tiers come from the catalogue and library."""
-    kinds = ("hosting", "operations", "support", "development", "saas", "iaas", "paas")
-    return {
-        "title": FieldSpec("text"),
-        "client.name": FieldSpec("text"),
-        "client.country": FieldSpec("text"),
-        "client.sector": FieldSpec("enum", ("public", "private")),
-        "supplier.name": FieldSpec("text"),
-        "supplier.country": FieldSpec("text"),
-        "supplier.relative_size": FieldSpec("ordered", ("smaller", "similar", "larger")),
-        "service.kinds": FieldSpec("list", kinds),
-        "service.cloud": FieldSpec("bool"),
-        "data.classification": FieldSpec("ordered", tuple(levels)),
-        "data.personal_data": FieldSpec("bool"),
-        "data.special_categories": FieldSpec("bool"),
-        "data.locations": FieldSpec("list"),
-        "criticality.business_critical": FieldSpec("bool"),
-        "criticality.critical_to_society": FieldSpec("bool"),
-        "sub_suppliers": FieldSpec("objects"),
-        "procurement.mode": FieldSpec("enum", ("tender", "direct", "framework")),
-        "procurement.requirements_as": FieldSpec("enum", ("minimum", "award", "mixed")),
-        "contract.term_months": FieldSpec("int"),
-        "risk_tier": FieldSpec("ordered", tuple(tiers)),
-        "transfers_outside_eea": FieldSpec("bool"),
-        "third_countries": FieldSpec("list"),
-    }
+    """Every field a condition may test: each fact of the profile model, read from the model itself,
+    plus the derived ones. Levels and tiers come from the catalogue and library."""
+    fields: dict[str, FieldSpec] = {}
+    for name, info in Profile.model_fields.items():
+        if name not in NOT_FACTS:
+            _add(name, info.annotation, tuple(info.metadata), fields)
+    fields["data.classification"] = FieldSpec("ordered", tuple(levels))
+    fields["risk_tier"] = FieldSpec("ordered", tuple(tiers))
+    fields.update(DERIVED)
+    return fields
+
+
+def _add(name: str, annotation: Any, metadata: tuple[Any, ...], fields: dict[str, FieldSpec]) -> None:
+    annotation, metadata = _unwrap(annotation, metadata)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        for sub, info in annotation.model_fields.items():
+            _add(f"{name}.{sub}", info.annotation, tuple(info.metadata), fields)
+    elif annotation is bool:
+        fields[name] = FieldSpec("bool")
+    elif annotation is int:
+        fields[name] = FieldSpec("int")
+    elif annotation is str:
+        fields[name] = FieldSpec("text")
+    elif get_origin(annotation) is Literal:
+        fields[name] = FieldSpec("ordered" if ORDERED in metadata else "enum", get_args(annotation))
+    elif get_origin(annotation) is list:
+        item, _ = _unwrap(get_args(annotation)[0], ())
+        if isinstance(item, type) and issubclass(item, BaseModel):
+            fields[name] = FieldSpec("objects")
+        else:
+            fields[name] = FieldSpec("list", get_args(item) if get_origin(item) is Literal else ())
+    # mappings (none today) are not facts a condition can test
+
+
+def _unwrap(annotation: Any, metadata: tuple[Any, ...]) -> tuple[Any, tuple[Any, ...]]:
+    """Strip Annotated[...] (keeping its metadata) and `| None`."""
+    while True:
+        if get_origin(annotation) is Annotated:
+            args = get_args(annotation)
+            annotation, metadata = args[0], metadata + tuple(args[1:])
+        elif get_origin(annotation) in (Union, types.UnionType):
+            rest = [a for a in get_args(annotation) if a is not type(None)]
+            if len(rest) != 1:
+                return annotation, metadata
+            annotation = rest[0]
+        else:
+            return annotation, metadata
 
 
 @dataclass(frozen=True)
@@ -201,6 +239,8 @@ def fields_used(cond: Condition) -> set[str]:
 
 
 def _test(cond: Test, actual: Any, spec: FieldSpec) -> bool:
+    if actual is None:  # a field of a part the profile leaves out (the supplier, in a tender)
+        return False
     if cond.op == "equals":
         return actual == cond.value
     if cond.op == "in":
@@ -215,6 +255,8 @@ def _test(cond: Test, actual: Any, spec: FieldSpec) -> bool:
 
 
 def _show(value: Any) -> str:
+    if value is None:
+        return "not given"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (list, tuple)):

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from typing import Any
+
 from clausegen import loading
-from clausegen.selection import select
+from clausegen.facts import third_country_sub_suppliers
+from clausegen.selection import Selection, select
 from clausegen.validation import Project
 
 
@@ -20,7 +23,10 @@ def explain(profile_path: Path, project: Project) -> str:
         f"level        {facts.level.id} ({facts.level.marking}): {facts.level.meaning}",
         f"risk tier    {facts.tier.id}: {facts.tier.meaning}",
         f"  because    {facts.tier_reason}",
+        *_case_facts(s, loaded.located.data),
         f"transfers    outside the EU/EEA: {', '.join(facts.third_countries) or 'none'}",
+        *_transfers(s),
+        *(f"warning      {n.format()}" for n in s.notices),
         "",
         "parameters",
     ]
@@ -42,3 +48,38 @@ def explain(profile_path: Path, project: Project) -> str:
     for doc_id, reason in s.skipped_documents:
         lines += ["", f"document {doc_id}: not built, because {reason} is false"]
     return "\n".join(lines) + "\n"
+
+
+MECHANISMS = {"adequacy": "adequacy decision", "dpf": "EU-US Data Privacy Framework (adequacy decision (EU) 2023/1795)",
+              "scc": "standard contractual clauses", "bcr": "binding corporate rules"}
+
+
+def _case_facts(s: Selection, raw: Any) -> list[str]:
+    """The facts the text depends on, and whether each was written or is the documented default."""
+    p = s.profile
+
+    def given(*path: str) -> bool:
+        node = raw
+        for part in path:
+            if not isinstance(node, dict) or part not in node:
+                return False
+            node = node[part]
+        return True
+
+    def origin(*path: str, default: str = "default") -> str:
+        return "" if given(*path) else f" ({default})"
+
+    cloud = "true" if p.service.cloud else "false"
+    return [
+        f"delivery     {p.service.delivery}{origin('service', 'delivery', default=f'default, from service.cloud: {cloud}')}",
+        f"support      {p.service.support_hours}{origin('service', 'support_hours')}",
+        f"NIS2         {p.criticality.nis2}{origin('criticality', 'nis2')}; "
+        f"DORA {'yes' if p.criticality.dora else 'no'}{origin('criticality', 'dora')}",
+        f"supplier     {p.supplier.name if p.supplier else 'not named (a tender: chosen by the tender)'}",
+    ]
+
+
+def _transfers(s: Selection) -> list[str]:
+    return [f"  {sub.name} ({sub.country}): "
+            + (MECHANISMS[sub.transfer] if sub.transfer else "no mechanism stated: to be agreed before any transfer")
+            for _, sub in third_country_sub_suppliers(s.profile)]

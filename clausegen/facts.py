@@ -11,7 +11,8 @@ from typing import Any
 from clausegen import conditions as cond
 from clausegen.models.catalogue import LevelSpec
 from clausegen.models.library import RiskTier
-from clausegen.models.profile import EEA, Profile
+from clausegen.models import countries
+from clausegen.models.profile import Profile, SubSupplier
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,17 @@ class Facts:
 def third_countries(profile: Profile) -> tuple[str, ...]:
     """Countries outside the EU/EEA where client data is stored, processed or reachable by a sub-supplier."""
     places = set(profile.data.locations) | {s.country for s in profile.sub_suppliers if s.access_to_data}
-    return tuple(sorted(c for c in places if c != "EU" and c not in EEA))
+    return tuple(sorted(c for c in places if not countries.in_eea(c)))
+
+
+def third_country_sub_suppliers(profile: Profile) -> list[tuple[int, SubSupplier]]:
+    """Sub-suppliers (with their index) that reach client data from outside the EU/EEA."""
+    return [(i, s) for i, s in enumerate(profile.sub_suppliers) if s.access_to_data and not countries.in_eea(s.country)]
+
+
+def without_transfer(profile: Profile) -> list[tuple[int, SubSupplier]]:
+    """Those of them with no transfer mechanism stated: it must be agreed before any transfer."""
+    return [(i, s) for i, s in third_country_sub_suppliers(profile) if s.transfer is None]
 
 
 def derive(profile: Profile, tiers: list[RiskTier], tier_conditions: tuple[tuple[str, cond.Condition], ...],
@@ -42,9 +53,12 @@ def derive(profile: Profile, tiers: list[RiskTier], tier_conditions: tuple[tuple
         for part in name.split("."):
             node = node.get(part) if isinstance(node, dict) else None
         values[name] = node
-    countries = third_countries(profile)
-    values["third_countries"] = list(countries)
-    values["transfers_outside_eea"] = bool(countries)
+    outside = third_countries(profile)
+    values["third_countries"] = list(outside)
+    values["transfers_outside_eea"] = bool(outside)
+    values["transfer_mechanism_missing"] = bool(without_transfer(profile))
+    values["transfer_mechanisms"] = sorted({s.transfer for _, s in third_country_sub_suppliers(profile) if s.transfer})
+    values["supplier_known"] = profile.supplier is not None
     by_id = {t.id: t for t in tiers}
     chosen, reason = tiers[0], "no higher tier applies"
     for tier_id, condition in reversed(tier_conditions):
@@ -54,4 +68,4 @@ def derive(profile: Profile, tiers: list[RiskTier], tier_conditions: tuple[tuple
             break
     values["risk_tier"] = chosen.id
     level = next(lvl for lvl in levels if lvl.id == profile.data.classification)
-    return Facts(values, chosen, reason, level, countries)
+    return Facts(values, chosen, reason, level, outside)

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from clausegen.assembly import MARKED_AS, _dpa_part, context
+from clausegen.errors import Diagnostic
+from clausegen.loading.strict_yaml import Located
 from clausegen.rendering.markdown import render_template
 from clausegen.selection import RequirementPick, Selection
 from clausegen.validation import Project
@@ -75,14 +77,38 @@ def requirement_rows(selection: Selection, project: Project) -> tuple[Requiremen
     ctx = context(selection)
     areas = {a.id: (i, a.title) for i, a in enumerate(project.catalogue.meta.areas)}
     picks = sorted(selection.requirements, key=lambda p: (areas[p.requirement.area][0], p.requirement.id))
-    return tuple(_row(pick, areas[pick.requirement.area][1], ctx) for pick in picks)
+    weights = selection.profile.procurement.award_weights
+    return tuple(_row(pick, areas[pick.requirement.area][1], ctx, weights) for pick in picks)
 
 
-def _row(pick: RequirementPick, area: str, ctx: dict[str, Any]) -> RequirementRow:
+def _row(pick: RequirementPick, area: str, ctx: dict[str, Any], weights: dict[str, int]) -> RequirementRow:
     req = pick.requirement
     text = render_template("text", req.text, ctx, req.file, req.line, f"{req.id}.text")
     verification = render_template("text", req.verification, ctx, req.file, req.line, f"{req.id}.verification")
-    return RequirementRow(req.id, area, text, verification, pick.marked_as, MARKED_AS[pick.marked_as])
+    return RequirementRow(req.id, area, text, verification, pick.marked_as, type_label(pick, weights))
+
+
+def type_label(pick: RequirementPick, weights: dict[str, int]) -> str:
+    """How a requirement's kind is shown; an award criterion's weight is published with it."""
+    weight = weights.get(pick.requirement.id)
+    return MARKED_AS[pick.marked_as] + (f", weight {weight}" if weight is not None else "")
+
+
+def weight_problems(selection: Selection, located: Located) -> list[Diagnostic]:
+    """procurement.award_weights may only weight award criteria this profile selects."""
+    picks = {p.requirement.id: p for p in selection.requirements}
+    problems = []
+    for req_id in selection.profile.procurement.award_weights:
+        field = f"procurement.award_weights.{req_id}"
+        line = located.line(("procurement", "award_weights", req_id))
+        if req_id not in picks:
+            problems.append(Diagnostic(located.file, line, field, f"{req_id} is not a requirement of this profile",
+                                       "weight the award criteria `clausegen explain` lists for it"))
+        elif picks[req_id].marked_as != "award":
+            problems.append(Diagnostic(located.file, line, field, f"{req_id} is a minimum requirement here; only "
+                                       "award criteria are weighted", "remove the weight, or mark it as an award "
+                                       "criterion (procurement.requirements_as)"))
+    return problems
 
 
 def metadata(selection: Selection, project: Project, document_id: str) -> tuple[tuple[str, str], ...]:

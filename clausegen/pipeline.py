@@ -20,6 +20,7 @@ from clausegen.export.pandoc import convert, pandoc_path
 from clausegen.export.pdf import compile_pdf, unsupported_values
 from clausegen.export.writing import write_all
 from clausegen.loading.strict_yaml import Located
+from clausegen.matrices import weight_problems
 from clausegen.models.catalogue import Catalogue
 from clausegen.models.document import Document
 from clausegen.models.framework import Framework
@@ -115,6 +116,8 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
     if "pdf" in options.formats and (unshowable := unsupported_values(loaded.located)):
         raise InputError(unshowable)
     selection = select(loaded.profile, project, loaded.located, list(options.documents) if options.documents else None)
+    if weights := weight_problems(selection, loaded.located):
+        raise InputError(weights)
     templates = loading.load_templates(options.templates, [d.document_id for d in selection.documents])
     base = manifests.inputs(selection, project, loaded)
     key = manifests.build_key(base, templates.hashable(), options.formats, options.source_date_epoch)
@@ -122,7 +125,7 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
     if not force and manifests.up_to_date(folder, key):
         return BuildResult(selection.profile.id, folder, "unchanged", [], _warnings(selection)), None
     everything = select(loaded.profile, project, loaded.located) if options.documents else None
-    documents = assemble(selection, project, everything)
+    documents = assemble(selection, project, loaded.located, everything)
     if {"pdf", "html"} & set(options.formats):
         pandoc_path()
     created = datetime.fromtimestamp(options.source_date_epoch, tz=timezone.utc).isoformat()
@@ -213,7 +216,7 @@ def _warnings(selection: Selection) -> list[str]:
         for pick in doc.clauses:
             if pick.newer:
                 pinned.setdefault(pick.clause.id, (pick, []))[1].append(doc.document_id)
-    warnings = []
+    warnings = [notice.format() for notice in selection.notices]
     for clause_id, (pick, documents) in sorted(pinned.items()):
         version = pick.clause.version
         changes = "".join(f"\n    {change}" for change in pick.newer_changes) or \

@@ -13,11 +13,12 @@ from typing import Any
 from packaging.version import Version
 
 from clausegen import conditions as cond
-from clausegen.errors import Collector
-from clausegen.facts import Facts, derive
+from clausegen.errors import Collector, Diagnostic
+from clausegen.facts import Facts, derive, third_country_sub_suppliers
 from clausegen.loading.strict_yaml import Located
 from clausegen.models.catalogue import Requirement
 from clausegen.models.library import Clause, DocumentSpec
+from clausegen.models import countries
 from clausegen.models.profile import Exclusion, Profile
 from clausegen.parameters import check_value, stricter_of
 from clausegen.validation import Project
@@ -77,6 +78,7 @@ class Selection:
     requirements: tuple[RequirementPick, ...]
     omitted_requirements: tuple[RequirementOmission, ...]
     parameters: dict[str, ParameterValue]
+    notices: tuple[Diagnostic, ...] = ()  # warnings about the profile, located: they never stop a build
 
 
 def select(profile: Profile, project: Project, located: Located, documents: list[str] | None = None) -> Selection:
@@ -123,7 +125,25 @@ def select(profile: Profile, project: Project, located: Located, documents: list
                        key=lambda p: (order[p.clause.documents[doc_id]], p.clause.order, p.clause.id))
         selected_docs.append(DocumentSelection(doc_id, spec, why, tuple(picks), tuple(omitted_by_doc[doc_id])))
     return Selection(profile, facts, tuple(selected_docs), tuple(skipped), tuple(requirements), tuple(omitted_reqs),
-                     parameters)
+                     parameters, notices(profile, located))
+
+
+def notices(profile: Profile, located: Located) -> tuple[Diagnostic, ...]:
+    """Transfers to third countries that rest on no stated mechanism, or on one that may not hold."""
+    out = []
+    for i, sub in third_country_sub_suppliers(profile):
+        where = f"sub_suppliers[{i}]"
+        if sub.transfer is None:
+            out.append(Diagnostic(located.file, located.line(("sub_suppliers", i)), where,
+                                  f"{sub.name} ({sub.country}) has access to data from outside the EU/EEA, and no "
+                                  "transfer mechanism is stated; the documents say it must be agreed before any "
+                                  "transfer", "add transfer: adequacy, dpf, scc or bcr"))
+        elif sub.transfer == "adequacy" and countries.canonical(sub.country) not in countries.ADEQUACY:
+            out.append(Diagnostic(located.file, located.line(("sub_suppliers", i, "transfer")), f"{where}.transfer",
+                                  f"{countries.name(sub.country)} has no adequacy decision that clausegen knows of "
+                                  f"(list as of {countries.AS_OF})", "check the Commission's list of adequacy "
+                                  "decisions, or state scc or bcr"))
+    return tuple(out)
 
 
 def _changes_since(library, clause: Clause, newer: str | None) -> tuple[str, ...]:

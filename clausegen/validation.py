@@ -24,7 +24,9 @@ from clausegen.parameters import check_value, declaration_differences, is_looser
 from clausegen.rendering.environment import environment, forbidden_constructs
 from clausegen.rendering.walker import located_tokens
 
-DERIVED_NAMES = {"risk_tier", "risk_tier_title", "level", "level_title", "transfers_outside_eea", "third_countries"}
+DERIVED_NAMES = {"risk_tier", "risk_tier_title", "level", "level_title", "transfers_outside_eea", "third_countries",
+                 "transfer_mechanism_missing", "transfer_mechanisms", "supplier_known", "sub_suppliers_without_transfer"}
+TENDER_DOCUMENT = "tender-requirements"
 TEMPLATE_GLOBALS = {"range", "ref"}
 GENERATED_NEEDS = {"timeline": ("exit_period_months", "exit_kickoff_days", "exit_access_revocation_hours", "deletion_days",
                                 "deletion_certificate_days", "exit_log_retention_months")}
@@ -146,6 +148,9 @@ def validate(library: Library, catalogue: Catalogue, frameworks: list[Framework]
             declare(name, decl, f, ("parameters", name))
         _check_template(clause.body, "markdown", set(clause.parameters), f, clause.body_line, "body", out)
         _check_markdown(clause.body, f, clause.body_line, out)
+        if TENDER_DOCUMENT in clause.documents and (line := _uses_supplier(clause.body)):
+            out.add(f, clause.body_line + line - 1, "body", "uses `supplier`, but the tender specification never "
+                    "names the supplier: the tender chooses it", "write \"the tenderer\" instead")
         entry_versions = [e.version for e in clause.changelog]
         if clause.version not in entry_versions:
             out.add(f, where(f, ("changelog",)), "changelog", f"no changelog entry for version {clause.version}")
@@ -273,6 +278,15 @@ def _check_template(source: str, kind: str, params: set[str], file: str, first_l
                 f"declare `{name}` under parameters" + (f" of {owner}" if owner else ""))
     for lineno, message in _attribute_problems(ast):
         out.add(file, first_line + lineno - 1, field_name, message)
+
+
+def _uses_supplier(source: str) -> int | None:
+    """The line of the first use of `supplier` in a template, if any (syntax errors are reported elsewhere)."""
+    try:
+        ast = environment("markdown").parse(source)
+    except (TemplateSyntaxError, RecursionError, ValueError):
+        return None
+    return next((n.lineno for n in ast.find_all(nodes.Name) if n.name == "supplier"), None)
 
 
 def _attribute_problems(ast: nodes.Template) -> list[tuple[int, str]]:

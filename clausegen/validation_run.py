@@ -26,8 +26,7 @@ def profile_paths(paths: list[Path]) -> tuple[list[Path], list[Diagnostic]]:
 
 
 def validate_all(inputs: Inputs, paths: list[Path]) -> tuple[list[Diagnostic], str, list[Diagnostic]]:
-    """(problems, what was checked, warnings): warnings are cross-references some profile can
-    leave dangling."""
+    """(problems, what was checked, warnings): warnings never fail validation."""
     problems: list[Diagnostic] = []
     warnings: list[Diagnostic] = []
     project = None
@@ -42,7 +41,9 @@ def validate_all(inputs: Inputs, paths: list[Path]) -> tuple[list[Diagnostic], s
         try:
             loaded = loading.load_profile(path)
             if project is not None:
-                assemble(select(loaded.profile, project, loaded.located), project)
+                selection = select(loaded.profile, project, loaded.located)
+                assemble(selection, project, loaded.located)
+                warnings += selection.notices
         except ClausegenError as e:
             problems += e.diagnostics
     summary = f"library {display_path(inputs.library)}, catalogues {display_path(inputs.catalogue)}, " \

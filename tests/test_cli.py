@@ -21,7 +21,7 @@ def test_validate_lists_every_problem_and_exits_1(tiny, cli):
         "clauses/core/general.audit@1.0.0.md:8: condition.at_least: risk_tier is never severe\n"
         "    hint: values: basic, high\n"
         "profiles/case.yaml:11: service.clowd: unknown key 'clowd'\n"
-        "    hint: did you mean 'cloud'? known keys: description, kinds, cloud\n"
+        "    hint: did you mean 'cloud'? known keys: description, kinds, cloud, delivery, support_hours\n"
         "2 problem(s) in library clauses, catalogues catalogues, register frameworks, 1 profile(s)\n")
 
 

@@ -31,7 +31,7 @@ def test_unknown_key_with_suggestion(profile):
     edit(profile, "  cloud: false\n", "  cloud: false\n  clowd: true\n")
     assert errors(profile) == [
         f"{profile}:11: service.clowd: unknown key 'clowd'\n"
-        "    hint: did you mean 'cloud'? known keys: description, kinds, cloud"]
+        "    hint: did you mean 'cloud'? known keys: description, kinds, cloud, delivery, support_hours"]
 
 
 def test_null_is_an_error(profile):

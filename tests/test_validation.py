@@ -29,7 +29,11 @@ def test_condition_on_unknown_field(tiny, tiny_inputs):
             "supplier.relative_size", "service.kinds", "service.cloud", "data.classification", "data.personal_data",
             "data.special_categories", "data.locations", "criticality.business_critical",
             "criticality.critical_to_society", "sub_suppliers", "procurement.mode", "procurement.requirements_as",
-            "contract.term_months", "risk_tier", "transfers_outside_eea", "third_countries"]))]
+            "contract.term_months", "risk_tier", "transfers_outside_eea", "third_countries",
+                # round 2: every profile field is a condition field, plus derived transfer facts
+                "service.description", "service.delivery", "service.support_hours", "criticality.nis2",
+                "criticality.dora", "contract.start", "transfer_mechanism_missing", "transfer_mechanisms",
+                "supplier_known"]))]
 
 
 def test_condition_value_the_field_never_takes(tiny, tiny_inputs):

@@ -102,7 +102,7 @@ def test_values_verbatim_and_never_a_formula(tiny, cli):
     folder = tiny / "output/tiny-case"
     instructions = workbook(folder / "tender-requirements.xlsx")["Instructions"]
     subtitle = instructions["A2"]
-    assert subtitle.value == f"{title}: {NAME} and Supplier Ltd"
+    assert subtitle.value == f"{title}: tender by {NAME}"  # the tender never names the supplier
     assert subtitle.data_type == "s" and subtitle.quotePrefix
     with zipfile.ZipFile(folder / "tender-requirements.xlsx") as archive:
         sheets = [archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/")]

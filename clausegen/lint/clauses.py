@@ -16,6 +16,7 @@ from clausegen.models.framework import Framework
 from clausegen.models.library import Clause, Library
 from clausegen.models.profile import TEMPLATE_FIELDS
 from clausegen.rendering.walker import located_tokens
+from clausegen.rendering.template_filters import FORMAT_FILTERS
 from clausegen.validation import DERIVED_NAMES, GENERATED_NEEDS, TEMPLATE_GLOBALS
 
 
@@ -26,6 +27,7 @@ PROFILE_NAMES = set(TEMPLATE_FIELDS) | DERIVED_NAMES | TEMPLATE_GLOBALS
 # Lint only reads the syntax tree and never renders, so a plain environment parses: it accepts the
 # filters and constructs the sandbox refuses, which is what C-DEFAULT is there to point at.
 _PARSER = Environment(trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+_PARSER.filters.update(FORMAT_FILTERS)  # find_undeclared_variables compiles, and needs every filter name
 _LATEX = re.compile(r"\\(?:[A-Za-z]{2,})(?:\{|\b)|\$\$")
 _ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);")
 _TAG = re.compile(r"<\?xml|<!--|</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>")

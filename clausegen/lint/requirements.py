@@ -40,9 +40,25 @@ _TIME = re.compile(
     r"|\b24 hours a day\b", re.IGNORECASE)
 
 
+# `{{ x | days }}` prints "30 days", `{{ x | months(every=True) }}` "every 12 months" (template_filters.py).
+_UNIT_FILTER = re.compile(r"\|\s*(minutes|hours|days|working_days|weeks|months|years)\s*"
+                          r"(\(\s*every\s*=\s*True\s*\))?\s*\}\}$")
+
+
+def _stand_in(tag: str) -> str:
+    if not tag.startswith("{{"):
+        return ""
+    unit = _UNIT_FILTER.search(tag)
+    if unit is None:
+        return "0"
+    words = "0 " + unit.group(1).replace("_", " ")
+    return "every " + words if unit.group(2) else words
+
+
 def plain(text: str) -> str:
-    """The text as a reader sees it, with each template tag standing for a number."""
-    return _TAG.sub(lambda m: "0" if m.group().startswith("{{") else "", text)
+    """The text as a reader sees it, with each template tag standing for a number (with its unit
+    and "every" where a formatting filter writes them)."""
+    return _TAG.sub(lambda m: _stand_in(m.group()), text)
 
 
 def check(req: Requirement, item: Item, terms: LintTerms) -> list[Finding]:

@@ -79,7 +79,7 @@ def _data_path(loc: tuple[Any, ...], data: Any, kind: str) -> tuple[Any, ...]:
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             path.append(part)
             node = node[part]
-        elif last and kind == "missing":
+        elif last and kind.startswith("missing"):
             path.append(part)
         # else: a union member name or discriminator tag; skip it
     return tuple(path)

@@ -52,7 +52,7 @@ class Document:
     subtitle: str
     marking: str  # classification marking, e.g. CONFIDENTIAL
     client: str
-    supplier: str
+    supplier: str | None  # None in the tender specification and when a tender profile names none
     profile_title: str
     library_name: str
     library_version: str

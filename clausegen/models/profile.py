@@ -6,24 +6,30 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from clausegen.models import countries
 from clausegen.models.base import Model
 from clausegen.models.base import ValueLine as Line
 from clausegen.models.base import ValueText as Text
 
 PROFILE_FORMAT = 1
 
-# EU member states plus the EEA states Iceland, Liechtenstein and Norway.
-EEA = frozenset(
-    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE IS LI NO".split()
-)
-_COUNTRY = re.compile(r"[A-Z]{2}")
+EEA = countries.EEA
+
+
+class Ordered:
+    """Marks a Literal field whose values are listed lowest first, so conditions may use `at_least`."""
+
+
+ORDERED = Ordered()
 
 
 def _country(value: str) -> str:
-    if value != "EU" and not _COUNTRY.fullmatch(value):
-        raise ValueError(f"{value!r} is not an ISO 3166 two-letter country code (or EU); quote codes like \"NO\"")
+    problem = countries.problem(value)
+    if problem:
+        raise ValueError(problem)
     return value
 
 
@@ -54,13 +60,38 @@ class Client(Model):
 class Supplier(Model):
     name: Line
     country: Country
-    relative_size: Literal["smaller", "similar", "larger"]
+    relative_size: Annotated[Literal["smaller", "similar", "larger"], ORDERED]
+
+
+Delivery = Literal["client-premises", "supplier-premises", "cloud"]
+SupportHours = Literal["24x7", "business-hours"]
+Transfer = Literal["adequacy", "dpf", "scc", "bcr"]
 
 
 class Service(Model):
     description: Text
     kinds: list[ServiceKind] = Field(min_length=1)
     cloud: bool
+    # Where the service runs. Default (filled in before validation): cloud when `cloud` is true,
+    # else supplier-premises: what the text assumed before the key existed.
+    delivery: Delivery = Field("supplier-premises", description="where the service runs; default: cloud when "
+                               "service.cloud is true, else supplier-premises")
+    support_hours: SupportHours = Field("business-hours", description="when the service desk answers")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_delivery(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "delivery" not in data:
+            return {**data, "delivery": "cloud" if data.get("cloud") is True else "supplier-premises"}
+        return data
+
+    @field_validator("delivery")
+    @classmethod
+    def _delivery_fits_cloud(cls, value: str, info: ValidationInfo) -> str:
+        if value == "cloud" and info.data.get("cloud") is False:
+            raise ValueError("is cloud, but service.cloud is false; set service.cloud: true, or say where the "
+                             "service runs: client-premises or supplier-premises")
+        return value
 
 
 class Data(Model):
@@ -73,6 +104,10 @@ class Data(Model):
 class Criticality(Model):
     business_critical: bool
     critical_to_society: bool
+    nis2: Annotated[Literal["none", "important", "essential"], ORDERED] = Field(
+        "none", description="the client's status under NIS2 (Directive (EU) 2022/2555): essential or important "
+                            "entity, or none")
+    dora: bool = Field(False, description="the client is a financial entity under DORA (Regulation (EU) 2022/2554)")
 
 
 class SubSupplier(Model):
@@ -80,11 +115,38 @@ class SubSupplier(Model):
     country: Country
     service: Line
     access_to_data: bool
+    transfer: Transfer | None = Field(None, description="the GDPR Chapter V transfer mechanism for a sub-supplier "
+                                      "outside the EU/EEA with access to data; none stated when left out")
+
+    @field_validator("transfer", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("is null")
+        return value
+
+    @field_validator("transfer")
+    @classmethod
+    def _transfer_needed(cls, value: str, info: ValidationInfo) -> str:
+        country = info.data.get("country")
+        if info.data.get("access_to_data") is False:
+            raise ValueError("the sub-supplier has no access to data, so nothing is transferred; remove `transfer`")
+        if country and countries.in_eea(country):
+            raise ValueError(f"{country} is in the EU/EEA, where no transfer mechanism is needed; remove `transfer`")
+        if value == "dpf" and country and country != "US":
+            raise ValueError(f"dpf (the EU-US Data Privacy Framework) covers only the United States, not {country}")
+        return value
+
+
+Weight = Annotated[int, Field(ge=1, le=1000)]
 
 
 class Procurement(Model):
     mode: Literal["tender", "direct", "framework"]
     requirements_as: Literal["minimum", "award", "mixed"]
+    # Award criterion id -> weight, published in the tender and used by `clausegen evaluate` to
+    # score answers (yes: the weight, partly: half of it, no or none: 0). Default: no scores.
+    award_weights: dict[str, Weight] = Field(default_factory=dict)
 
 
 class Contract(Model):
@@ -110,7 +172,7 @@ class Profile(Model):
     title: Line
     language: Literal["en"]
     client: Client
-    supplier: Supplier
+    supplier: Supplier | None = Field(None, description="required unless procurement.mode is tender")
     service: Service
     data: Data
     criticality: Criticality
@@ -121,12 +183,28 @@ class Profile(Model):
     pins: dict[str, str] = Field(default_factory=dict)
     tailoring: Tailoring = Field(default_factory=Tailoring)
 
+    @field_validator("supplier", mode="before")
+    @classmethod
+    def _supplier_not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("is null")
+        return value
+
+    @model_validator(mode="after")
+    def _supplier_unless_tender(self) -> Profile:
+        if self.supplier is None and self.procurement.mode != "tender":
+            error = PydanticCustomError("missing_supplier", "required, but missing: only a tender "
+                                        "(procurement.mode: tender) may leave the supplier out")
+            raise ValidationError.from_exception_data(
+                "Profile", [InitErrorDetails(type=error, loc=("supplier",), input={})])
+        return self
+
 
 # The profile fields a clause template may read, and their models (for attribute checks).
 TEMPLATE_FIELDS: dict[str, Any] = {
     "title": str,
     "client": Client,
-    "supplier": Supplier,
+    "supplier": Supplier,  # None in tender mode without a supplier, and always in the tender specification
     "service": Service,
     "data": Data,
     "criticality": Criticality,

@@ -70,7 +70,7 @@ def build(document: Document, template_bytes: bytes, template_name: str, propert
         "document": {"id": document.document_id, "title": document.title, "subtitle": document.subtitle},
         "marking": document.marking,
         "client": {"name": document.client},
-        "supplier": {"name": document.supplier},
+        "supplier": None if document.supplier is None else {"name": document.supplier},
         "profile": {"title": document.profile_title},
         "library": {"name": document.library_name, "version": document.library_version},
         "body": body,

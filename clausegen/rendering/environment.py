@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import datetime as dt
 import functools
 import re
 import time
@@ -35,6 +36,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.visitor import NodeTransformer
 
 from clausegen.models.tree import REF_CLOSE, REF_OPEN
+from clausegen.rendering.template_filters import FORMAT_FILTERS
 
 MAX_OUTPUT_CHARS = 200_000  # per rendered clause, requirement or DOCX part
 MAX_VALUE_CHARS = 200_000  # any text or list built while rendering
@@ -48,11 +50,13 @@ MAX_RENDER_SECONDS = 5.0
 # |replace are checked before they run. Not here: default/d (hide a missing value), attr and
 # format (sandbox escapes, CVE-2025-27516), center/indent/wordwrap/batch/slice (padding bombs),
 # random (not reproducible), safe/tojson/xmlattr/urlize (raw markup), pprint/string (print Python).
-ALLOWED_FILTERS = frozenset({
+_JINJA_FILTERS = frozenset({
     "abs", "capitalize", "count", "dictsort", "e", "escape", "first", "int", "items", "join", "last", "length",
     "list", "lower", "map", "max", "min", "reject", "rejectattr", "replace", "reverse", "round", "select",
     "selectattr", "sort", "title", "trim", "truncate", "unique", "upper", "wordcount",
 })
+# Plus the formatting layer (template_filters.py): days, months, date, amount and the rest.
+ALLOWED_FILTERS = _JINJA_FILTERS | frozenset(FORMAT_FILTERS)
 FORBIDDEN_FILTERS = {"default", "d", "attr"}  # refused with a reason of their own
 FORBIDDEN_TESTS = {"defined", "undefined", "none"}
 
@@ -172,6 +176,8 @@ def _printable(value: Any) -> Any:
                              "use |join(', ') or a {% for %} loop")
     if callable(value):
         raise NoneValueError("a method would print as Python syntax; call it, e.g. upper()")
+    if isinstance(value, dt.date):
+        raise NoneValueError("a date would print as Python syntax; write it with |date")
     raise NoneValueError(f"a {type(value).__name__} object cannot be printed; print text or numbers")
 
 
@@ -206,6 +212,18 @@ def _guard(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
         return result
 
     return guarded
+
+
+def _timed(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(func)
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        _tick()
+        result = func(*args, **kwargs)
+        if isinstance(result, str) and len(result) > MAX_VALUE_CHARS:
+            raise _too_big(f"|{name}")
+        return result
+
+    return timed
 
 
 @pass_eval_context
@@ -378,9 +396,11 @@ def _make(finalize: Callable[[Any], Any], autoescape: bool, references: bool = F
     env.globals = {"range": _budgeted_range}  # nothing else: no cycler, joiner, namespace, lipsum, dict
     if references:  # clause bodies only: a table cell or a Word template has no place for a link
         env.globals["ref"] = _ref
-    filters = {name: env.filters[name] for name in ALLOWED_FILTERS}
+    filters = {name: env.filters[name] for name in _JINJA_FILTERS}
     filters.update(join=_join, replace=_replace)
     env.filters = {name: _guard(name, func) for name, func in filters.items()}
+    # Amounts may exceed MAX_VALUE_CHARS, so these get the time check and the result cap only.
+    env.filters.update({name: _timed(name, func) for name, func in FORMAT_FILTERS.items()})
     env.filters[_COUNTED] = _counted
     env.filters[_CONCAT] = _concat
     env.tests = {name: test for name, test in env.tests.items() if name not in FORBIDDEN_TESTS}

@@ -1,0 +1,112 @@
+"""`clausegen evaluate`: load the profile's tender as it builds now, check every answered matrix
+against it, and write OUT/<profile id>/evaluation.{md,docx,xlsx} plus evaluation.json.
+
+Every problem in every file is reported at once; nothing is written unless all files are good.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from clausegen import __version__, loading
+from clausegen.errors import Diagnostic, InputError
+from clausegen.evaluation import evaluate
+from clausegen.evaluation_report import TITLE, About, document, sheets
+from clausegen.export.manifest import sha256
+from clausegen.export.writing import write_all
+from clausegen.export.xlsx import write_sheets
+from clausegen.loading.answers import AnsweredMatrix, load_answers
+from clausegen.matrices import Matrix, matrix, requirement_rows, weight_problems
+from clausegen.selection import Selection, select
+from clausegen.validation import Project
+
+TENDER = "tender-requirements"
+
+
+@dataclass(frozen=True)
+class Tender:
+    """What the profile's tender is now: the matrix answers are checked against."""
+
+    selection: Selection
+    matrix: Matrix
+    profile_sha256: str
+
+
+def tender(profile_path: Path, project: Project) -> Tender:
+    loaded = loading.load_profile(profile_path)
+    selection = select(loaded.profile, project, loaded.located, [TENDER])
+    if not selection.documents:
+        why = next((reason for doc, reason in selection.skipped_documents if doc == TENDER), "")
+        raise InputError(Diagnostic(loaded.located.file, loaded.located.line(("procurement", "mode")),
+                                    "procurement.mode", f"this profile has no tender ({why})",
+                                    "answers are evaluated against a profile with procurement.mode: tender"))
+    if problems := weight_problems(selection, loaded.located):
+        raise InputError(problems)
+    title = selection.documents[0].spec.title
+    table = matrix(TENDER, selection, project, title, f"{selection.profile.title}: {selection.profile.client.name}")
+    assert table is not None
+    return Tender(selection, table, loaded.sha256)
+
+
+def load_all(paths: list[Path], expected: Matrix) -> list[AnsweredMatrix]:
+    """Every answered matrix, or one error listing every problem in every file."""
+    problems: list[Diagnostic] = []
+    answered: list[AnsweredMatrix] = []
+    for path in paths:
+        try:
+            answered.append(load_answers(path, expected))
+        except InputError as e:
+            problems += e.diagnostics
+    seen: dict[str, AnsweredMatrix] = {}
+    for a in answered:
+        for other in seen.values():
+            if other.sha256 == a.sha256:
+                problems.append(Diagnostic(a.file, None, "", f"the same file as {other.file}", "pass each tender once"))
+            elif other.tenderer == a.tenderer:
+                problems.append(Diagnostic(a.file, None, "Instructions!B3", f"names the tenderer {a.tenderer!r}, "
+                                           f"like {other.file}", "give each tenderer's name in Instructions!B3"))
+        seen[a.file] = a
+    if problems:
+        raise InputError(problems)
+    return answered
+
+
+def run(profile_path: Path, answer_paths: list[Path], project: Project, out: Path, epoch: int) -> Path:
+    """Evaluate and write the report; returns the folder written to."""
+    from clausegen.pipeline import export_report
+
+    current = tender(profile_path, project)
+    answered = load_all(answer_paths, current.matrix)
+    selection = current.selection
+    weights = selection.profile.procurement.award_weights
+    evaluation = evaluate(requirement_rows(selection, project), answered, weights)
+    lib = project.library.meta
+    about = About(selection.profile.id, selection.profile.title, selection.profile.client.name,
+                  selection.facts.level.marking, lib.name, lib.version)
+    report = document(evaluation, about)
+    created = datetime.fromtimestamp(epoch, tz=timezone.utc)
+    custom = {"clausegen.library": f"{lib.name} {lib.version}", "clausegen.profile": selection.profile.id}
+    files = {"evaluation.md": export_report(report, "md", epoch),
+             "evaluation.docx": export_report(report, "docx", epoch),
+             "evaluation.xlsx": write_sheets(sheets(evaluation), TITLE, about.marking, created, custom)}
+    files["evaluation.json"] = _record(current, project, answered, files)
+    folder = out / selection.profile.id
+    write_all(folder, files)
+    return folder
+
+
+def _record(current: Tender, project: Project, answered: list[AnsweredMatrix], files: dict[str, bytes]) -> bytes:
+    """What the evaluation was made from and what it wrote, like a build's manifest."""
+    cat = project.catalogue.meta
+    data = {
+        "clausegen": __version__,
+        "library": {"name": project.library.meta.name, "version": project.library.meta.version},
+        "catalogue": {"name": cat.name, "version": cat.version, "level": current.selection.facts.level.id},
+        "profile": {"id": current.selection.profile.id, "sha256": current.profile_sha256},
+        "answers": [{"tenderer": a.tenderer, "file": Path(a.file).name, "sha256": a.sha256} for a in answered],
+        "files": {name: {"path": name, "sha256": sha256(data)} for name, data in files.items()},
+    }
+    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
