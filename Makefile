@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install clean
+.PHONY: demo test check install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,12 @@ demo: $(STAMP)
 	$(BIN)/clausegen validate
 	$(BIN)/clausegen build profiles/*.yaml --out output
 
-test: $(STAMP)
+# Static checks first: they are quick and name the line.
+check: $(STAMP)
+	$(BIN)/ruff check clausegen tests scripts benchmarks
+	$(BIN)/mypy
+
+test: check
 	$(BIN)/python -m pytest
 
 clean:

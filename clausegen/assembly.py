@@ -15,13 +15,17 @@ from clausegen.errors import Diagnostic, InputError
 from clausegen.facts import third_country_sub_suppliers, without_transfer
 from clausegen.loading.strict_yaml import Located
 from clausegen.models.document import Document, Part, Section, Table
+from clausegen.models.project import Project
 from clausegen.rendering import formatting
 from clausegen.rendering.markdown import render_template
 from clausegen.rendering.walker import parse
 from clausegen.selection import DocumentSelection, RequirementPick, Selection
-from clausegen.validation import GENERATED_NEEDS, Project
+from clausegen.validation import GENERATED_NEEDS
 
 MARKED_AS = {"minimum": "Minimum requirement", "award": "Award criterion"}
+# In the contract every listed requirement binds: a minimum requirement in full, an award
+# criterion to the extent the Supplier offered it.
+BINDS = {"minimum": "In full", "award": "As offered"}
 
 
 def context(selection: Selection) -> dict[str, Any]:
@@ -233,21 +237,21 @@ def _requirement_parts(document_id: str, selection: Selection, project: Project,
                        requirement_rows: dict[str, tuple[str, str]]):
     tender = document_id == "tender-requirements"
     for area in project.catalogue.meta.areas:
-        picks = [p for p in selection.requirements if p.requirement.area == area.id]
+        picks = [p for p in selection.requirements if p.requirement.area == area.id and p.in_document(document_id)]
         if not picks:
             continue
         rows = []
         for pick in picks:
             text, verification = requirement_rows[pick.requirement.id]
-            marked = MARKED_AS[pick.marked_as]
-            rows.append((pick.requirement.id, text, marked, "", "", "") if tender
-                        else (pick.requirement.id, text, verification, marked))
+            rows.append((pick.requirement.id, text, MARKED_AS[pick.marked_as], "", "", "") if tender
+                        else (pick.requirement.id, text, verification, BINDS[pick.marked_as]))
         anchors = tuple(references.requirement_anchor(pick.requirement.id) for pick in picks)
         if tender:
             table = Table(("ID", "Requirement", "Type", "Complies (yes/partly/no)", "Description", "Evidence or reference"),
                           tuple(rows), (12, 36, 12, 12, 14, 14), row_anchors=anchors)
         else:
-            table = Table(("ID", "Requirement", "Verification", "Type"), tuple(rows), (12, 44, 30, 14), row_anchors=anchors)
+            table = Table(("ID", "Requirement", "Verification", "Binds"), tuple(rows), (12, 44, 30, 14),
+                          row_anchors=anchors)
         yield area.title, "", table
 
 
@@ -259,9 +263,11 @@ def _dpa_part(selection: Selection, project: Project):
                 cited.setdefault(source, [])
                 if pick.clause.id not in cited[source]:
                     cited[source].append(pick.clause.id)
-    for pick in selection.requirements:
-        for source in pick.requirement.sources:
-            cited.setdefault(source, []).append(pick.requirement.id)
+    for req_pick in selection.requirements:
+        if not req_pick.in_document("security-appendix"):  # a tender-only requirement binds nothing
+            continue
+        for source in req_pick.requirement.sources:
+            cited.setdefault(source, []).append(req_pick.requirement.id)
     rows = []
     for fw in project.frameworks:
         for item in fw.items:
@@ -294,14 +300,15 @@ def _sub_supplier_part(selection: Selection):
     subs = selection.profile.sub_suppliers
     if not subs:
         return "Sub-suppliers at signature", "The Supplier uses no sub-suppliers at the signing of the Agreement.", None
-    rows = tuple((s.name, s.country, s.service, "Yes" if s.access_to_data else "No") for s in subs)
+    rows: tuple[tuple[str, ...], ...] = tuple((s.name, s.country, s.service, "Yes" if s.access_to_data else "No")
+                                              for s in subs)
     abroad = {i for i, _ in third_country_sub_suppliers(selection.profile)}
     if not abroad:
         return "Sub-suppliers at signature", "", Table(("Sub-supplier", "Country", "Service", "Access to client data"),
                                                        rows, (30, 12, 40, 18))
     # A sub-supplier outside the EU/EEA with access to data: say on what the transfer rests.
     rows = tuple(row + (_transfer_cell(s) if i in abroad else "Not applicable",)
-                 for i, (row, s) in enumerate(zip(rows, subs)))
+                 for i, (row, s) in enumerate(zip(rows, subs, strict=True)))
     note = ("A transfer marked \"to be agreed\" may not take place until the Parties have agreed a transfer "
             "mechanism under Chapter V GDPR in writing." if selection.facts.values["transfer_mechanism_missing"] else "")
     return "Sub-suppliers at signature", note, Table(

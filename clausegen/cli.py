@@ -1,23 +1,22 @@
-"""Command line. The only place that turns errors into messages and exit codes.
+"""Command line: arguments, dispatch to clausegen/commands/<verb>.py, and errors as messages and exit codes.
 
 Exit status: 0 success, 1 invalid input (or a template that fails to render), 2 usage error,
 3 export failure (pandoc, typst or the file system), 130 interrupted.
+
+Only the command that runs is imported, so `--version` and `--help` start without pydantic, docxtpl or typst.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
+import importlib
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from clausegen import __version__
-from clausegen.errors import ClausegenError, Diagnostic, UsageError, display_path
-from clausegen.models.library import DOCUMENT_IDS
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-from clausegen.pipeline import DEFAULT_FORMATS, FORMATS, BuildOptions, Inputs, load_project, source_date_epoch
+from clausegen.models.names import DEFAULT_FORMATS, DOCUMENT_IDS, FORMATS
 
 EPILOG_BUILD = """\
 examples:
@@ -110,7 +109,6 @@ examples:
   clausegen diff old/manifest.json output/x/manifest.json --format docx --out changes.docx
 """
 
-
 EPILOG_EVALUATE = """\
 Reads the compliance matrices tenderers answered (tender-requirements.xlsx from `clausegen build
 PROFILE --format xlsx`, filled in and saved by Excel or LibreOffice), checks each against the
@@ -133,8 +131,29 @@ examples:
 """
 
 
+def _lint_epilog() -> str:
+    from clausegen.lint import RULES
+    from clausegen.loading.lint_terms import SHIPPED_TERMS
+
+    rules = "\n".join(f"  {rule_id:<19} {r.severity:<8} {r.title}" for rule_id, r in RULES.items())
+    return EPILOG_LINT.format(rules=rules, terms=f"  {SHIPPED_TERMS}")
+
+
+class _Parser(argparse.ArgumentParser):
+    """An epilog may be a function, called only when that command's help is shown (the lint rules need imports)."""
+
+    def format_help(self) -> str:
+        if callable(self.epilog):
+            self.epilog = self.epilog()
+        return super().format_help()
+
+    def add_subparsers(self, **kwargs: Any) -> Any:
+        kwargs.setdefault("parser_class", _Parser)
+        return super().add_subparsers(**kwargs)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="clausegen",
         description="Security documents for an IT-outsourcing contract, from a risk profile.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -177,14 +196,9 @@ def _parser() -> argparse.ArgumentParser:
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     e.add_argument("profile", type=Path, metavar="PROFILE")
 
-    from clausegen.lint import RULES
-    from clausegen.loading.lint_terms import SHIPPED_TERMS
-
-    rules = "\n".join(f"  {rule_id:<19} {r.severity:<8} {r.title}" for rule_id, r in RULES.items())
     li = sub.add_parser("lint", parents=[inputs], help="check requirements (SMART) and clauses; findings with fixes",
                         description="Lint the clause library and the requirement catalogues.",
-                        epilog=EPILOG_LINT.format(rules=rules, terms=f"  {SHIPPED_TERMS}"),
-                        formatter_class=argparse.RawDescriptionHelpFormatter)
+                        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=_lint_epilog)
     li.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                     help="only findings in these files or folders (default: all of the library and catalogues)")
     li.add_argument("--format", choices=("text", "json"), default="text", help="output (default: text)")
@@ -217,191 +231,20 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _list_option(raw: str | None, allowed: tuple[str, ...], option: str) -> tuple[str, ...] | None:
-    if raw is None:
-        return None
-    items = tuple(dict.fromkeys(x.strip() for x in raw.split(",") if x.strip()))
-    unknown = [x for x in items if x not in allowed]
-    if unknown or not items:
-        raise UsageError(Diagnostic(option, None, "", f"unknown value(s) {', '.join(unknown) or '(none)'}",
-                                    "choose from: " + ", ".join(allowed)))
-    return items
-
-
-def _inputs(args: argparse.Namespace) -> Inputs:
-    return Inputs(args.library, args.catalogue, args.frameworks)
-
-
-def cmd_build(args: argparse.Namespace) -> int:
-    from clausegen import batch
-
-    formats = _list_option(args.format, FORMATS, "--format")
-    documents = _list_option(args.documents, DOCUMENT_IDS, "--documents")
-    if args.jobs < 1:
-        raise UsageError(Diagnostic("--jobs", None, "", f"{args.jobs} is not a number of worker processes",
-                                    "use 1 or more"))
-    options = BuildOptions(out=args.out, formats=formats or DEFAULT_FORMATS, documents=documents,
-                           templates=args.templates, source_date_epoch=source_date_epoch(dict(os.environ)))
-    inputs = _inputs(args)
-    project = load_project(inputs)
-    console = Console(stderr=True, highlight=False, soft_wrap=True)
-    show_bar = console.is_terminal and len(args.profiles) > 1
-    columns = (TextColumn("building"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=True, disable=not show_bar) as progress:
-        task = progress.add_task("build", total=len(args.profiles))
-
-        def done(outcome: batch.Outcome) -> None:
-            _print_outcome(outcome, progress.console if show_bar else None)
-            progress.advance(task)
-
-        outcomes = batch.run(list(args.profiles), inputs, project, options, args.jobs, args.force, done)
-    duplicates = batch.duplicate_ids(outcomes)
-    for problem in duplicates:
-        print(problem.format(), file=sys.stderr)
-    counts = {status: sum(1 for o in outcomes if o.status == status) for status in ("built", "unchanged", "failed")}
-    if len(outcomes) > 1:
-        print(f"{counts['built']} built, {counts['unchanged']} unchanged, {counts['failed']} failed")
-    failed = max((o.exit_code for o in outcomes if o.status == "failed"), default=0)  # 3 if an export failed
-    return failed or (1 if duplicates else 0)
-
-
-def _print_outcome(outcome, console: Console | None) -> None:
-    def say(text: str, error: bool = False) -> None:
-        if console is not None:
-            console.print(text, markup=False)
-        else:
-            print(text, file=sys.stderr if error else sys.stdout)
-
-    path = display_path(outcome.path)
-    if outcome.status == "failed":
-        for diagnostic in outcome.diagnostics:
-            say(diagnostic.format(), error=True)
-        say(f"FAILED    {path}: nothing written for this profile", error=True)
-        return
-    for warning in outcome.warnings:
-        say(f"warning: {outcome.profile_id}: {warning}", error=True)
-    if outcome.status == "unchanged":
-        say(f"unchanged {path} -> {display_path(outcome.folder)}/ (inputs as before; --force rebuilds)")
-    else:
-        say(f"built     {path} -> {display_path(outcome.folder)}/ ({len(outcome.files)} files)")
-
-
-def cmd_validate(args: argparse.Namespace) -> int:
-    from clausegen.validation_run import validate_all
-
-    problems, checked, warnings = validate_all(_inputs(args), args.paths)
-    for warning in warnings:
-        print("warning: " + warning.format(), file=sys.stderr)
-    for problem in problems:
-        print(problem.format(), file=sys.stderr)
-    if problems:
-        print(f"{len(problems)} problem(s) in {checked}", file=sys.stderr)
-        return 1
-    print(f"ok: {checked}")
-    return 0
-
-
-def cmd_explain(args: argparse.Namespace) -> int:
-    from clausegen.explanation import explain
-
-    project = load_project(_inputs(args))
-    print(explain(args.profile, project), end="")
-    return 0
-
-
-def cmd_lint(args: argparse.Namespace) -> int:
-    from clausegen import lint
-    from clausegen.loading.lint_terms import load_lint_terms
-    from clausegen.pipeline import load_sources
-
-    terms = load_lint_terms(args.terms)
-    sources = load_sources(_inputs(args))
-    scope = lint.scope(args.paths, [args.library, args.catalogue])
-    report = lint.within(lint.lint(sources.library, sources.catalogue, sources.frameworks, sources.located, terms),
-                         scope)
-    print(lint.format_json(report) if args.format == "json" else lint.format_text(report), end="")
-    return 1 if report.errors else 0
-
-
-def cmd_coverage(args: argparse.Namespace) -> int:
-    from clausegen import coverage, loading
-    from clausegen.selection import select
-
-    _needs_out(args)
-    project = load_project(_inputs(args))
-    if args.profile is None:
-        result = coverage.library_coverage(project)
-    else:
-        loaded = loading.load_profile(args.profile)
-        result = coverage.profile_coverage(select(loaded.profile, project, loaded.located), project)
-    _emit(coverage.output(result, args.format, source_date_epoch(dict(os.environ))), args.out)
-    return 0
-
-
-def cmd_diff(args: argparse.Namespace) -> int:
-    from clausegen import diff, loading
-    from clausegen.loading.diff_inputs import load_pair
-
-    _needs_out(args)
-    report = diff.compare(load_pair(args.old, args.new, args.library, args.catalogue, args.frameworks))
-    if args.format == "docx":
-        template = loading.load_templates(None, ["diff-report"]).docx["diff-report"]
-        data = diff.format_docx(report, template, source_date_epoch(dict(os.environ)))
-    elif args.format == "md":
-        data = diff.format_markdown(report).encode("utf-8")
-    elif args.format == "json":
-        data = diff.format_json(report).encode("utf-8")
-    else:
-        color = args.color == "always" or (args.color == "auto" and args.out is None and sys.stdout.isatty()
-                                           and not os.environ.get("NO_COLOR"))
-        data = diff.format_text(report, color).encode("utf-8")
-    _emit(data, args.out)
-    return 0
-
-
-def cmd_evaluate(args: argparse.Namespace) -> int:
-    from clausegen.evaluation_run import run
-
-    project = load_project(_inputs(args))
-    folder = run(args.profile, list(args.answers), project, args.out, source_date_epoch(dict(os.environ)))
-    print(f"wrote {display_path(folder)}/evaluation.md, .docx, .xlsx and evaluation.json")
-    return 0
-
-
-def _needs_out(args: argparse.Namespace) -> None:
-    if args.format == "docx" and args.out is None:
-        raise UsageError(Diagnostic("--out", None, "", "a DOCX report needs a file to go to",
-                                    f"add --out report.docx (clausegen {args.command} ... --format docx --out FILE)"))
-
-
-def _emit(data: bytes, out: Path | None) -> None:
-    """A report to stdout, or atomically to a file."""
-    if out is None:
-        sys.stdout.write(data.decode("utf-8"))
-        return
-    from clausegen.export.writing import write_atomic
-
-    write_atomic(out, data)
-    print(f"wrote {display_path(out)}")
-
-
-def _report(error: ClausegenError) -> None:
-    for diagnostic in error.diagnostics:
-        print(diagnostic.format(), file=sys.stderr)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return 2
-    commands = {"build": cmd_build, "validate": cmd_validate, "explain": cmd_explain, "lint": cmd_lint,
-                "coverage": cmd_coverage, "diff": cmd_diff, "evaluate": cmd_evaluate}
+    from clausegen.errors import ClausegenError
+
     try:
-        return commands[args.command](args)
+        run: Callable[[argparse.Namespace], int] = importlib.import_module(f"clausegen.commands.{args.command}").run
+        return run(args)
     except ClausegenError as e:
-        _report(e)
+        for diagnostic in e.diagnostics:
+            print(diagnostic.format(), file=sys.stderr)
         return e.exit_code
     except KeyboardInterrupt:
         print("interrupted; files already written are complete, the rest were not started", file=sys.stderr)

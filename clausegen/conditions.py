@@ -132,7 +132,7 @@ class Not:
         return f"not {self.item.describe()}"
 
 
-Condition = Union[Always, Test, All, AnyOf, Not]
+Condition = Always | Test | All | AnyOf | Not
 
 
 class ConditionError(Exception):

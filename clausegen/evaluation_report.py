@@ -120,7 +120,7 @@ def sheets(evaluation: Evaluation) -> tuple[Sheet, ...]:
     summary = tuple((r.tenderer, r.file, r.sha256, verdict(r), ", ".join(r.failed_minimums) or "-",
                      ", ".join(r.missing) or "-") + ((_score(evaluation, r),) if weighted else ())
                     for r in evaluation.results)
-    summary_columns = (Column("Tenderer", 24), Column("File", 24), Column("sha256", 30), Column("Result", 36),
+    summary_columns: tuple[Column, ...] = (Column("Tenderer", 24), Column("File", 24), Column("sha256", 30), Column("Result", 36),
                        Column("Minimums not answered yes", 30), Column("No answer", 30))
     if weighted:
         summary_columns += (Column("Award score", 14),)

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from clausegen import conditions as cond
+from clausegen.models import countries
 from clausegen.models.catalogue import LevelSpec
 from clausegen.models.library import RiskTier
-from clausegen.models import countries
 from clausegen.models.profile import Profile, SubSupplier
 
 

@@ -11,12 +11,12 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from clausegen.assembly import MARKED_AS, _dpa_part, context
+from clausegen.assembly import BINDS, MARKED_AS, _dpa_part, context
 from clausegen.errors import Diagnostic
 from clausegen.loading.strict_yaml import Located
+from clausegen.models.project import Project
 from clausegen.rendering.markdown import render_template
 from clausegen.selection import RequirementPick, Selection
-from clausegen.validation import Project
 
 MATRIX_FORMAT = "clausegen-matrix 1"
 ANSWERS = ("yes", "partly", "no")
@@ -72,20 +72,25 @@ def row_hash(cells: tuple[str, ...]) -> str:
     return hashlib.sha256("\x1f".join(cells).encode("utf-8")).hexdigest()
 
 
-def requirement_rows(selection: Selection, project: Project) -> tuple[RequirementRow, ...]:
-    """Every selected requirement in document order (by area, then id), text rendered."""
+def requirement_rows(selection: Selection, project: Project,
+                     document_id: str = "tender-requirements") -> tuple[RequirementRow, ...]:
+    """Every requirement of the document in document order (by area, then id), text rendered. In the
+    contract appendix the last column says how each binds; tender-only requirements are not there."""
     ctx = context(selection)
     areas = {a.id: (i, a.title) for i, a in enumerate(project.catalogue.meta.areas)}
-    picks = sorted(selection.requirements, key=lambda p: (areas[p.requirement.area][0], p.requirement.id))
+    picks = sorted((p for p in selection.requirements if p.in_document(document_id)),
+                   key=lambda p: (areas[p.requirement.area][0], p.requirement.id))
     weights = selection.profile.procurement.award_weights
-    return tuple(_row(pick, areas[pick.requirement.area][1], ctx, weights) for pick in picks)
+    tender = document_id == "tender-requirements"
+    return tuple(_row(pick, areas[pick.requirement.area][1], ctx,
+                      type_label(pick, weights) if tender else BINDS[pick.marked_as]) for pick in picks)
 
 
-def _row(pick: RequirementPick, area: str, ctx: dict[str, Any], weights: dict[str, int]) -> RequirementRow:
+def _row(pick: RequirementPick, area: str, ctx: dict[str, Any], label: str) -> RequirementRow:
     req = pick.requirement
     text = render_template("text", req.text, ctx, req.file, req.line, f"{req.id}.text")
     verification = render_template("text", req.verification, ctx, req.file, req.line, f"{req.id}.verification")
-    return RequirementRow(req.id, area, text, verification, pick.marked_as, type_label(pick, weights))
+    return RequirementRow(req.id, area, text, verification, pick.marked_as, label)
 
 
 def type_label(pick: RequirementPick, weights: dict[str, int]) -> str:
@@ -125,16 +130,17 @@ def matrix(document_id: str, selection: Selection, project: Project, title: str,
     if document_id == "dpa-checklist":
         _, note, table = _dpa_part(selection, project)
         rows = tuple(tuple(row[:4]) for row in table.rows)
-        columns = tuple(Column(c, w) for c, w in zip(table.columns[:4], (10, 16, 60, 30)))
+        columns = tuple(Column(c, w) for c, w in zip(table.columns[:4], (10, 16, 60, 30), strict=False))
         columns += (Column("Status", 16, True, DPA_STATUS), Column("Notes", 40, True))
         return Matrix(document_id, title, subtitle, marking, "Checklist", columns,
                       tuple(r + ("", "") for r in rows), tuple(row_hash(r) for r in rows), meta, (note,))
     if document_id not in ("tender-requirements", "security-appendix"):
         return None
-    reqs = requirement_rows(selection, project)
+    reqs = requirement_rows(selection, project, document_id)
     hashes = tuple(row_hash(r.fixed) for r in reqs)
     if document_id == "security-appendix":
-        return Matrix(document_id, title, subtitle, marking, "Requirements", REQUIREMENT_COLUMNS,
+        columns = REQUIREMENT_COLUMNS[:-1] + (Column("Binds", 14),)
+        return Matrix(document_id, title, subtitle, marking, "Requirements", columns,
                       tuple(r.fixed for r in reqs), hashes, meta)
     instructions = (
         "Answer every requirement on the sheet Requirements, in the three columns on the right:",

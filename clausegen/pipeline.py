@@ -1,7 +1,7 @@
 """build(): the stages in order. load -> validate -> select -> assemble -> render -> export.
 
 A profile's files are all rendered in memory first; only when every document and format has
-succeeded is anything written, each file atomically and the manifest last.
+succeeded is anything written, and then the profile's folder changes as a whole (export/commit.py).
 """
 
 from __future__ import annotations
@@ -9,29 +9,29 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from clausegen import loading
 from clausegen.assembly import assemble
 from clausegen.errors import Diagnostic, InputError, RenderError
 from clausegen.export import manifest as manifests
+from clausegen.export.commit import commit, tidy
 from clausegen.export.pandoc import convert, pandoc_path
-from clausegen.export.pdf import compile_pdf, unsupported_values
-from clausegen.export.writing import write_all
+from clausegen.export.pdf import compile_pdf, prestart, unsupported_values
 from clausegen.loading.strict_yaml import Located
 from clausegen.matrices import weight_problems
 from clausegen.models.catalogue import Catalogue
 from clausegen.models.document import Document
 from clausegen.models.framework import Framework
 from clausegen.models.library import Library
+from clausegen.models.names import DEFAULT_FORMATS, FORMATS
+from clausegen.models.project import Project
 from clausegen.rendering import docx as docx_rendering
 from clausegen.rendering import markdown, pandoc_ast
 from clausegen.selection import Selection, select
-from clausegen.validation import Project, validate
+from clausegen.validation import validate
 
-FORMATS = ("md", "docx", "pdf", "html", "xlsx")
-DEFAULT_FORMATS = ("md", "docx", "pdf")
 DEFAULT_EPOCH = 315532800  # 1980-01-01T00:00:00Z, the earliest date a zip file can hold
 # Threads for pandoc and Typst per profile; CLAUSEGEN_EXPORT_THREADS=1 gives the plain sequential
 # pipeline (the benchmark's baseline).
@@ -63,6 +63,7 @@ class BuildResult:
     status: str = "built"  # built | unchanged
     files: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)  # stale files of the previous build, removed with it
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,9 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
     documents = assemble(selection, project, loaded.located, everything)
     if {"pdf", "html"} & set(options.formats):
         pandoc_path()
-    created = datetime.fromtimestamp(options.source_date_epoch, tz=timezone.utc).isoformat()
+    if "pdf" in options.formats:
+        prestart()  # the Typst worker starts while the documents are assembled
+    created = datetime.fromtimestamp(options.source_date_epoch, tz=UTC).isoformat()
     properties = docx_rendering.Properties(created, {
         "clausegen.library": f"{project.library.meta.name} {project.library.meta.version}",
         "clausegen.inputs_sha256": manifests.inputs_sha256(base),
@@ -147,8 +150,10 @@ def build(profile_path: Path, project: Project, options: BuildOptions, force: bo
     """Render one profile and write its files, unless its output is already current (or force)."""
     result, files = render(profile_path, project, options, force)
     if files is None:
+        result.warnings += tidy(result.folder)  # leftovers of a build killed after its switch
         return result
-    write_all(result.folder, files)  # all written, then renamed in order: render() puts the manifest last
+    committed = commit(result.folder, files)  # the folder changes as a whole: old set or new set
+    result.removed, result.warnings = committed.removed, result.warnings + committed.warnings
     return result
 
 
@@ -186,7 +191,7 @@ def _add_workbooks(by_document: dict[str, dict[str, bytes]], documents: tuple[Do
     from clausegen.export.xlsx import write_matrix
     from clausegen.matrices import matrix
 
-    created = datetime.fromtimestamp(epoch, tz=timezone.utc)
+    created = datetime.fromtimestamp(epoch, tz=UTC)
     for document in documents:
         table = matrix(document.document_id, selection, project, document.title, document.subtitle)
         if table is not None:
@@ -196,7 +201,7 @@ def _add_workbooks(by_document: dict[str, dict[str, bytes]], documents: tuple[Do
 def _pdf(document: Document, templates: loading.Templates) -> bytes:
     typst_source = convert(pandoc_ast.document(document, "typst"), "typst", _template_file(templates.typst),
                            document.document_id)
-    return compile_pdf(typst_source, document.document_id)
+    return compile_pdf(typst_source, document.document_id, template=templates.typst[1])
 
 
 def _html(document: Document, templates: loading.Templates) -> bytes:
@@ -233,7 +238,7 @@ def export_report(document: Document, fmt: str, epoch: int = DEFAULT_EPOCH) -> b
     templates = loading.load_templates(None, [document.document_id])
     if fmt in ("pdf", "html"):
         pandoc_path()
-    created = datetime.fromtimestamp(epoch, tz=timezone.utc).isoformat()
+    created = datetime.fromtimestamp(epoch, tz=UTC).isoformat()
     properties = docx_rendering.Properties(created, {
         "clausegen.library": f"{document.library_name} {document.library_version}"})
     return _render_documents((document,), (fmt,), templates, properties)[document.document_id][fmt]

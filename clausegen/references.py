@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import nodes
 from jinja2.exceptions import TemplateSyntaxError
@@ -31,8 +32,8 @@ if TYPE_CHECKING:  # validation checks references too, so these are for type che
     from clausegen.errors import Collector
     from clausegen.models.catalogue import Catalogue
     from clausegen.models.library import Library
+    from clausegen.models.project import Project
     from clausegen.selection import Selection
-    from clausegen.validation import Project
 
 CLAUSE = re.compile(r"^[a-z0-9]+(?:\.[a-z0-9-]+)+$")
 SECTION = re.compile(r"^([a-z0-9-]+)#([a-z0-9-]+)$")
@@ -152,8 +153,8 @@ def missing(selection: Selection, project: Project) -> dict[str, str]:
             omitted = [o for o in doc.omitted if sections.get(o.clause_id) == section.id]
             why.setdefault(f"{doc.document_id}#{section.id}", "the section is empty for this profile" + "".join(
                 f"; {o.clause_id}@{o.version} is left out: {o.reason}" for o in omitted))
-    for omission in selection.omitted_requirements:
-        why[omission.requirement.id] = f"{omission.requirement.id} is left out: {omission.reason}"
+    for left_out in selection.omitted_requirements:
+        why[left_out.requirement.id] = f"{left_out.requirement.id} is left out: {left_out.reason}"
     level = selection.facts.level.id
     for catalogue_level in project.catalogue.levels:
         for requirement in catalogue_level.requirements:
@@ -189,7 +190,6 @@ def dangling(project: Project) -> list[Diagnostic]:
     """Warnings: references whose target some profile can leave out while keeping the clause
     that refers to it. A conservative check: a target is safe when its condition (and its
     document's) holds always or follows from the referring clause's own condition."""
-    from clausegen import conditions as cond
 
     library = project.library
     out: list[Diagnostic] = []

@@ -16,12 +16,13 @@ from clausegen import conditions as cond
 from clausegen.errors import Collector, Diagnostic
 from clausegen.facts import Facts, derive, third_country_sub_suppliers
 from clausegen.loading.strict_yaml import Located
+from clausegen.models import countries
 from clausegen.models.catalogue import Requirement
 from clausegen.models.library import Clause, DocumentSpec
-from clausegen.models import countries
 from clausegen.models.profile import Exclusion, Profile
+from clausegen.models.project import Project
 from clausegen.parameters import check_value, stricter_of
-from clausegen.validation import Project
+from clausegen.validation import TENDER_DOCUMENT
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,14 @@ class RequirementPick:
     reason: str
     marked_as: str  # minimum | award
     added: bool  # taken from a higher level by tailoring.add
+
+
+    def in_document(self, document_id: str) -> bool:
+        """Tender-only requirements stay out of the contract; contract-only ones out of the tender."""
+        scope = self.requirement.scope
+        if document_id == TENDER_DOCUMENT:
+            return scope != "contract"
+        return scope != "tender"
 
 
 @dataclass(frozen=True)
@@ -79,6 +88,10 @@ class Selection:
     omitted_requirements: tuple[RequirementOmission, ...]
     parameters: dict[str, ParameterValue]
     notices: tuple[Diagnostic, ...] = ()  # warnings about the profile, located: they never stop a build
+
+
+def requirements_in(selection: Selection, document_id: str) -> tuple[RequirementPick, ...]:
+    return tuple(p for p in selection.requirements if p.in_document(document_id))
 
 
 def select(profile: Profile, project: Project, located: Located, documents: list[str] | None = None) -> Selection:
@@ -174,16 +187,16 @@ def _choose_versions(profile: Profile, project: Project, located: Located, out: 
             available = ", ".join(c.version for c in sorted(by_id[clause_id], key=lambda c: Version(c.version)))
             out.add(located.file, line, f"pins.{clause_id}", f"version {version!r} does not exist",
                     f"available versions: {available}")
-    chosen = {}
+    chosen: dict[str, tuple[Clause | None, bool, str | None, str]] = {}
     for clause_id, versions in by_id.items():
         versions = sorted(versions, key=lambda c: Version(c.version))
         active = [c for c in versions if c.status == "active"]
         newest_active = active[-1] if active else None
         pin = profile.pins.get(clause_id)
         if pin is not None:
-            clause = next((c for c in versions if c.version == pin), None)
-            newer = newest_active.version if newest_active and clause and Version(newest_active.version) > Version(pin) else None
-            chosen[clause_id] = (clause, True, newer, "")
+            pinned = next((c for c in versions if c.version == pin), None)
+            newer = newest_active.version if newest_active and pinned and Version(newest_active.version) > Version(pin) else None
+            chosen[clause_id] = (pinned, True, newer, "")
         elif newest_active is not None:
             chosen[clause_id] = (newest_active, False, None, "")
         else:

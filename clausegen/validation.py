@@ -7,7 +7,6 @@ global parameter table). Every problem in every file is collected before anythin
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from jinja2 import TemplateSyntaxError, meta, nodes
@@ -18,8 +17,10 @@ from clausegen.errors import Collector, Diagnostic
 from clausegen.loading.strict_yaml import Located
 from clausegen.models.catalogue import Catalogue
 from clausegen.models.framework import Framework
-from clausegen.models.library import DOCUMENT_IDS, Library
+from clausegen.models.library import Library
+from clausegen.models.names import DOCUMENT_IDS
 from clausegen.models.profile import TEMPLATE_FIELDS
+from clausegen.models.project import Project
 from clausegen.parameters import check_value, declaration_differences, is_looser
 from clausegen.rendering.environment import environment, forbidden_constructs
 from clausegen.rendering.walker import located_tokens
@@ -30,25 +31,6 @@ TENDER_DOCUMENT = "tender-requirements"
 TEMPLATE_GLOBALS = {"range", "ref"}
 GENERATED_NEEDS = {"timeline": ("exit_period_months", "exit_kickoff_days", "exit_access_revocation_hours", "deletion_days",
                                 "deletion_certificate_days", "exit_log_retention_months")}
-
-
-@dataclass(frozen=True)
-class Project:
-    """Validated inputs, with conditions parsed and parameters gathered. Immutable."""
-
-    library: Library
-    catalogue: Catalogue
-    frameworks: tuple[Framework, ...]
-    fields: dict[str, cond.FieldSpec]
-    clause_conditions: dict[tuple[str, str], cond.Condition]
-    requirement_conditions: dict[str, cond.Condition]
-    document_conditions: dict[str, cond.Condition]
-    tier_conditions: tuple[tuple[str, cond.Condition], ...]
-    parameters: dict[str, Any]
-    source_items: dict[str, str] = field(default_factory=dict)  # id -> summary
-    # Content hashes of clauses and requirements, filled on first use (manifest.content_hash):
-    # the same clause is hashed once per process, not once per profile and document.
-    content_hashes: dict[tuple[str, str, str], str] = field(default_factory=dict, compare=False, repr=False)
 
 
 def validate(library: Library, catalogue: Catalogue, frameworks: list[Framework],
@@ -107,7 +89,20 @@ def validate(library: Library, catalogue: Catalogue, frameworks: list[Framework]
     parameters: dict[str, Any] = {}
     declared_in: dict[str, str] = {}
 
+    events = library.meta.events
+
+    def check_event(event: str | None, file: str, path: tuple) -> None:
+        if event is not None and event not in events:
+            out.add(file, where(file, path), _dotted(path), f"event {event!r} is not registered",
+                    "register it under `events:` in library.yaml" + (
+                        "; registered: " + ", ".join(sorted(events)) if events else ""))
+
+    def check_periods(lint: Any, file: str, base: tuple) -> None:
+        for phrase, event in (lint.periods.items() if lint else ()):
+            check_event(event, file, base + ("lint", "periods", phrase))
+
     def declare(name: str, decl: Any, file: str, path: tuple) -> None:
+        check_event(decl.event, file, path + ("event",))
         if name in TEMPLATE_FIELDS or name in DERIVED_NAMES or name in TEMPLATE_GLOBALS:
             out.add(file, where(file, path), _dotted(path), f"parameter name {name!r} is a profile field; rename it")
         elif name not in parameters:
@@ -144,6 +139,7 @@ def validate(library: Library, catalogue: Catalogue, frameworks: list[Framework]
         if c is not None:
             clause_conditions[(clause.id, clause.version)] = c
         _check_sources(clause.sources, items, f, where(f, ("sources",)), out)
+        check_periods(clause.lint, f, ())
         for name, decl in clause.parameters.items():
             declare(name, decl, f, ("parameters", name))
         _check_template(clause.body, "markdown", set(clause.parameters), f, clause.body_line, "body", out)
@@ -175,6 +171,7 @@ def validate(library: Library, catalogue: Catalogue, frameworks: list[Framework]
             if c is not None:
                 requirement_conditions[req.id] = c
             _check_sources(req.sources, items, f, where(f, base + ("sources",)), out, f"requirements[{i}].sources")
+            check_periods(req.lint, f, base)
             for name, decl in req.parameters.items():
                 declare(name, decl, f, base + ("parameters", name))
             for part in ("text", "verification"):
@@ -186,7 +183,8 @@ def validate(library: Library, catalogue: Catalogue, frameworks: list[Framework]
         out.add(cat_file, where(cat_file, ("levels",)), "levels", "level ids must be unique")
 
     # Level and tier parameter values: known, well typed, never looser going up.
-    _check_ladder([(lvl.level, lvl.parameters, f"{catalogue.root}/{lvl.level}.yaml") for lvl in catalogue.levels], ("parameters",), parameters, where, out, "level")
+    _check_ladder([(lvl.level, lvl.parameters, f"{catalogue.root}/{lvl.level}.yaml") for lvl in catalogue.levels],
+                  ("parameters",), parameters, where, out, "level")
     _check_ladder([(t.id, t.parameters, lib_file) for t in library.meta.risk_tiers],
                   None, parameters, where, out, "risk tier", tier_paths=True)
 

@@ -4,7 +4,6 @@ string parameters). Edge whitespace is refused, never trimmed: a trimmed value w
 be the value the author wrote, and the documents promise values verbatim."""
 
 import pytest
-
 from conftest import edit
 
 PROFILE = "profiles/case.yaml"

@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+import pytest
 from conftest import edit
 
 
@@ -82,13 +83,24 @@ def test_parallel_and_sequential_builds_give_the_same_bytes(tiny, cli):
             assert path.read_bytes() == (tiny / "par" / profile_id / path.name).read_bytes(), path
 
 
-def test_two_profiles_with_one_id_are_an_error(tiny, cli):
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_two_profiles_with_one_id_are_an_error(tiny, cli, jobs):
     copy = tiny / "profiles/copy.yaml"
     copy.write_text((tiny / "profiles/case.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    result = cli("build", "profiles/case.yaml", "profiles/copy.yaml", "--format", "md")
+    other = second_profile(tiny, "second-case")
+    result = cli("build", "profiles/case.yaml", "profiles/copy.yaml", other, "--format", "md", "--jobs", jobs)
     assert result.code == 1
-    assert ("profiles/copy.yaml: id: same profile id 'tiny-case' as profiles/case.yaml; both wrote to "
-            "output/tiny-case\n    hint: give each profile its own id") in result.err
+    for path, twin in (("profiles/case.yaml", "profiles/copy.yaml"), ("profiles/copy.yaml", "profiles/case.yaml")):
+        assert (f"{path}:2: id: same profile id 'tiny-case' as {twin}; they would share output/tiny-case, "
+                "so neither is built\n    hint: give each profile its own id") in result.err
+    assert not (tiny / "output/tiny-case").exists()  # found before anything was built
+    assert (tiny / "output/second-case/manifest.json").is_file()  # the others still build
+    assert "1 built, 0 unchanged, 2 failed" in result.out
+
+
+def test_one_file_named_twice_is_one_profile_not_a_duplicate(tiny, cli):
+    result = cli("build", "profiles/case.yaml", "profiles/case.yaml", "--format", "md")
+    assert "same profile id" not in result.err
 
 
 def test_jobs_must_be_positive(tiny, cli):
@@ -99,7 +111,7 @@ def test_jobs_must_be_positive(tiny, cli):
 def test_progress_bar_on_a_terminal(tiny, cli, monkeypatch):
     import io
 
-    import clausegen.cli as cli_module
+    import clausegen.commands.build as cli_module
 
     screen = io.StringIO()
 

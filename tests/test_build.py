@@ -9,7 +9,6 @@ from pathlib import Path
 import docx
 import pypdf
 import pytest
-
 from conftest import edit
 
 NAME = 'Smith & Jones <Hosting> "A/S" Ærø'
@@ -62,7 +61,7 @@ def test_manifest_records_versions_hashes_and_files(tiny, cli):
     assert [(c["id"], c["version"], c["pinned"]) for c in exit_plan["clauses"]] == [("exit.assets", "1.0.0", True)]
     assert [r["id"] for r in manifest["documents"]["security-appendix"]["requirements"]] == ["SR-INC-01", "SR-ACC-01"]
     for document in manifest["documents"].values():
-        for fmt, entry in document["files"].items():
+        for entry in document["files"].values():
             assert hashlib.sha256((folder / entry["path"]).read_bytes()).hexdigest() == entry["sha256"]
     assert manifest["parameters"]["deletion_days"] == {"value": 20, "origin": "profile"}
 

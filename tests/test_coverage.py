@@ -4,10 +4,10 @@ import json
 
 import docx
 import pytest
-
-from clausegen import coverage
-from clausegen.pipeline import Inputs, load_project
 from conftest import ROOT, edit
+
+from clausegen.commands import coverage
+from clausegen.pipeline import Inputs, load_project
 
 SPARE = '  - {id: "DEMO:4/spare", section: "4", summary: "Nothing implements this."}\n'
 

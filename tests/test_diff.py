@@ -7,7 +7,6 @@ from pathlib import Path
 
 import docx
 import pytest
-
 from conftest import edit
 from test_redline import W
 

@@ -8,11 +8,10 @@ import shutil
 import docx
 import openpyxl
 import pytest
+from conftest import DATA, edit
 
 from clausegen.export.xlsx import save
 from clausegen.loading import answers as answers_module
-
-from conftest import DATA, edit
 
 LIBREOFFICE = DATA / "answers/acme-libreoffice.xlsx"  # answered, then saved by LibreOffice 7.4 (see its README)
 

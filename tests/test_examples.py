@@ -10,10 +10,9 @@ from pathlib import Path
 
 import docx
 import pytest
+from conftest import ROOT
 
 from clausegen.pipeline import BuildOptions, Inputs, load_project, render
-
-from conftest import ROOT
 
 PROFILES = sorted((ROOT / "profiles").glob("*.yaml"))
 

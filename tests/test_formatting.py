@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 
 import pytest
 from babel import Locale
+from hypothesis import given
+from hypothesis import strategies as st
 
 from clausegen.errors import RenderError
 from clausegen.periods import PeriodError, add_days, add_months, months_before, parse_iso, term_end
@@ -100,8 +103,9 @@ def test_every_language_has_a_phrase_for_every_plural_category_of_its_locale():
 
 
 def test_the_filters_are_allowed_by_the_sandbox_and_named_in_the_docs():
-    from clausegen.rendering.environment import ALLOWED_FILTERS
     from conftest import ROOT
+
+    from clausegen.rendering.environment import ALLOWED_FILTERS
 
     docs = (ROOT / "docs" / "format.md").read_text(encoding="utf-8")
     for name in FORMAT_FILTERS:
@@ -180,3 +184,34 @@ def test_a_second_language_is_one_entry_of_data(monkeypatch):
     text = render_template("text", source, {**CTX, "language": "da"}, "c.md", 1, "x")  # no Markdown escapes
     assert text == "1 dag, 2 dage, hver 2. måned, 1. marts 2027, DKK 5.000.000"
     assert render(source) == "1 day, 2 days, every 2 months, 1 March 2027, DKK 5,000,000"
+
+
+@given(st.dates(min_value=D(1, 1, 1), max_value=D(9000, 12, 31)), st.integers(min_value=1, max_value=1200))
+def test_a_period_ends_the_day_before_its_corresponding_date_or_at_the_month_end(first, months):
+    """Property of the rule: the day after the last day is the same date N months on, or, when that
+    date does not exist, the first of the following month."""
+    last = term_end(first, months)
+    following = add_days(last, 1)
+    target = add_months(D(first.year, first.month, 1), months)
+    if first.day <= calendar.monthrange(target.year, target.month)[1]:
+        assert following == target.replace(day=first.day)
+    else:
+        assert following == add_months(target, 1)
+    assert first <= last
+
+
+VALUES = st.one_of(st.none(), st.booleans(), st.integers(min_value=-10**30, max_value=10**30),
+                   st.floats(allow_nan=True), st.text(max_size=12), st.dates().map(str), st.dates())
+
+
+@given(st.sampled_from(sorted(FORMAT_FILTERS)), VALUES, st.lists(VALUES, max_size=2),
+       st.sampled_from(["", "every=True", "every=1"]))
+def test_any_value_in_any_filter_prints_text_or_a_located_error(name, value, args, keyword):
+    rest = ", ".join([f"a{i}" for i in range(len(args))] + ([keyword] if keyword else []))
+    source = f"\n{{{{ v | {name}({rest}) }}}}"
+    try:
+        text = render(source, v=value, **{f"a{i}": a for i, a in enumerate(args)})
+    except RenderError as e:
+        assert str(e).startswith("c.md:11: x.y@1.0.0: "), str(e)
+    else:
+        assert text.strip() and "None" not in text

@@ -7,17 +7,18 @@ no example profile selects is covered too).
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 
 import pytest
 from babel.numbers import list_currencies
+from conftest import ROOT
 from jinja2 import nodes
 
 from clausegen.errors import InputError
 from clausegen.pipeline import BuildOptions, Inputs, load_project, render
 from clausegen.rendering.environment import environment
-
-from conftest import ROOT
 
 PROFILES = sorted((ROOT / "profiles").glob("*.yaml"))
 _UNIT = r"(?:minute|hour|day|working day|week|month|year)s"
@@ -51,12 +52,24 @@ def project():
     return load_project(Inputs(ROOT / "clauses", ROOT / "catalogues", ROOT / "frameworks"))
 
 
+def docx_text(data: bytes) -> str:
+    """The text of the body, headers and footers (not the metadata, which keeps ISO dates)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        parts = [z.read(n).decode("utf-8") for n in sorted(z.namelist()) if re.fullmatch(r"word/[a-z0-9]+\.xml", n)]
+    paragraphs = re.findall(r"<w:p[ >].*?</w:p>", "".join(parts), re.DOTALL)
+    return "\n".join(re.sub(r"<[^>]+>", "", p) for p in paragraphs)
+
+
 @pytest.mark.parametrize("path", PROFILES, ids=[p.stem for p in PROFILES])
 def test_no_unformatted_value_reaches_a_document(project, path):
-    files = render(path, project, BuildOptions(formats=("md",)))[1]
+    files = render(path, project, BuildOptions(formats=("md", "docx")))[1]
     assert files
-    problems = [f"{name}: {p}" for name, data in sorted(files.items()) if name.endswith(".md")
-                for p in unformatted(data.decode("utf-8"))]
+    texts = {name: docx_text(data) if name.endswith(".docx") else data.decode("utf-8")
+             for name, data in sorted(files.items()) if name.endswith((".md", ".docx"))}
+    written_date = re.compile(r"\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|October"
+                              r"|November|December) \d{4}\b")
+    assert all(written_date.search(texts[f"termination-plan.{fmt}"]) for fmt in ("md", "docx"))
+    problems = [f"{name}: {p}" for name, text in texts.items() for p in unformatted(text)]
     assert problems == []
 
 

@@ -7,7 +7,6 @@ reach. RELIABILITY.md cases 9, 13, 14, 16-18, 25, 26 and 36 (see tests/README.md
 
 import docx
 import pytest
-
 from conftest import edit
 
 CLAUSE = "clauses/core/general.audit@1.0.0.md"
@@ -68,7 +67,7 @@ def test_an_alias_bomb_in_a_profile_is_refused(tiny, cli):
 
 def test_a_clause_file_that_is_not_utf8_names_the_byte(tiny, cli):
     path = tiny / CLAUSE
-    path.write_bytes(path.read_bytes().replace("Client".encode(), "Cli\xe9nt".encode("latin-1"), 1))
+    path.write_bytes(path.read_bytes().replace(b"Client", "Cli\xe9nt".encode("latin-1"), 1))
     refused(tiny, cli, f"{CLAUSE}:14: not valid UTF-8 at byte offset 395\n    hint: save the file as UTF-8")
 
 

@@ -4,10 +4,11 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, edit
 
+import clausegen.lint as lint_package
 from clausegen.cli import main
 from clausegen.lint import RULES
-from conftest import ROOT, edit
 
 CONF = "catalogues/confidential.yaml"
 PUBLIC = "catalogues/public.yaml"
@@ -16,6 +17,12 @@ INC_TEXT = '"The supplier must notify the client of a security incident within {
 ACC01 = '"The supplier must review privileged accounts every 90 days."'
 HINT = ("to accept a finding for one clause or requirement, add to it:\n"
         "    lint: {suppress: [{rule: R-VAGUE, subject: reasonable, reason: \"why it is right here\"}]}\n")
+
+
+@pytest.fixture(autouse=True)
+def per_item_rules_only(monkeypatch):
+    """These tests are about the per-item rules; tests/test_lint_consistency.py covers the others."""
+    monkeypatch.setattr(lint_package, "CONSISTENCY", False)
 
 
 @pytest.fixture
@@ -355,7 +362,7 @@ def test_a_suppression_key_with_a_typo_is_a_load_error(clean, cli):
     result = cli("lint")
     assert result.code == 1
     assert result.err == (f"{AUDIT}:12: lint.supress: unknown key 'supress'\n"
-                          "    hint: did you mean 'suppress'? known keys: suppress\n")
+                          "    hint: did you mean 'suppress'? known keys: suppress, periods\n")
 
 
 def test_suppressions_do_not_change_the_manifest_hash(tiny, cli):
@@ -417,7 +424,8 @@ def test_a_broken_terms_file(clean, cli):
     assert result.code == 1
     assert result.err == ("terms.yaml:2: vague_terms.diligently: should be a valid string; found a whole number 3\n"
                           "terms.yaml:3: verbs: unknown key 'verbs'\n"
-                          "    hint: known keys: vague_terms, obligation_verbs, verification_methods, duplicate_percent\n")
+                          "    hint: known keys: vague_terms, obligation_verbs, verification_methods, duplicate_percent, "
+                          "known_names\n")
     result = cli("lint", "--terms", "missing.yaml")
     assert (result.code, result.err) == (1, "missing.yaml: cannot read: No such file or directory\n")
 
@@ -432,7 +440,7 @@ def test_help_lists_every_rule_and_the_terms_file(cli, capsys):
 
 
 def test_every_rule_has_a_test():
-    source = Path(__file__).read_text()
+    source = Path(__file__).read_text() + (Path(__file__).parent / "test_lint_consistency.py").read_text()
     assert [r for r in RULES if r not in source] == []
 
 
@@ -444,3 +452,8 @@ def test_shipped_library_lints_clean_and_every_suppression_has_a_reason(monkeypa
     data = json.loads(capsys.readouterr().out)
     assert data["findings"] == []
     assert all(s["reason"].strip() for s in data["suppressed"])
+
+
+def test_r_subject_accepts_the_defined_term(tiny, cli):
+    edit(tiny / PUBLIC, INC_TEXT, INC_TEXT.replace("The supplier must", "The Supplier must"))
+    assert "R-SUBJECT" not in cli("lint").out

@@ -13,10 +13,9 @@ import re
 import docx
 import pypdf
 import pytest
+from conftest import ROOT
 
 from clausegen.pipeline import BuildOptions, Inputs, load_project, render
-
-from conftest import ROOT
 
 PROFILES = sorted((ROOT / "profiles").glob("*.yaml"))
 HEADING = re.compile(r"^#{2,3} (\d+(?:\.\d+)?) (.+)$", re.MULTILINE)

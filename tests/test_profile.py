@@ -1,11 +1,10 @@
 from pathlib import Path
 
 import pytest
+from conftest import TINY, edit
 
 from clausegen.errors import InputError
 from clausegen.loading import load_profile
-
-from conftest import TINY, edit
 
 
 def errors(path: Path) -> list[str]:

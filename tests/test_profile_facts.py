@@ -4,6 +4,7 @@ country codes, conditions on the new facts, and the supplier left out of a tende
 from pathlib import Path
 
 import pytest
+from conftest import TINY, edit
 
 from clausegen import conditions as cond
 from clausegen.assembly import assemble
@@ -11,8 +12,6 @@ from clausegen.errors import InputError
 from clausegen.loading import load_profile
 from clausegen.models import countries
 from clausegen.selection import select
-
-from conftest import TINY, edit
 
 
 def errors(path: Path) -> list[str]:

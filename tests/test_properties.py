@@ -19,6 +19,7 @@ import docx
 import pypdf
 import pytest
 import yaml
+from conftest import TINY
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
@@ -28,8 +29,6 @@ from clausegen.export.pdf import shows
 from clausegen.loading import load_profile
 from clausegen.pipeline import BuildOptions, Inputs, load_project, render
 from clausegen.rendering.markdown import render_template
-
-from conftest import TINY
 
 NAMES = ("title", "client.name", "supplier.name", "sub_suppliers[0].name")
 PROPERTY = settings(max_examples=int(__import__("os").environ.get("PROPERTY_EXAMPLES", 25)), deadline=None, suppress_health_check=[HealthCheck.too_slow],

@@ -7,12 +7,11 @@ import zipfile
 
 import pypdf
 import pytest
+from conftest import edit
 
 from clausegen.errors import InputError, RenderError
 from clausegen.pipeline import BuildOptions, Inputs, load_project, render
 from clausegen.rendering.docx_body import bookmark_name
-
-from conftest import edit
 
 PARTIES = "clauses/core/general.parties@1.0.0.md"
 SENTENCE = "(the *Supplier*)."

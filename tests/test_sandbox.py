@@ -9,13 +9,12 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from conftest import edit
 
 from clausegen.errors import RenderError
 from clausegen.rendering import environment as env_module
 from clausegen.rendering.environment import budget, environment, forbidden_constructs
 from clausegen.rendering.markdown import render_template
-
-from conftest import edit
 
 CTX = {"client": {"name": "Ærø & Co"}, "sub_suppliers": [{"name": "Backup GmbH"}], "third_countries": ["US"]}
 CLAUSE = "clauses/core/general.parties@1.0.0.md"  # body starts on line 11
@@ -70,9 +69,8 @@ def test_cve_2025_27516_attr_format_is_refused():
 def test_a_house_template_cannot_reach_python_docx_through_the_body(tmp_path):
     """Regression: `{{ body.subdocx.save(...) }}` in a Word template wrote a file before objects
     other than text, lists and mappings had their attributes closed."""
-    from docxtpl import DocxTemplate
-
     from conftest import ROOT
+    from docxtpl import DocxTemplate
 
     tpl = DocxTemplate(str(ROOT / "clausegen/templates/default/base.docx"))
     tpl.render_init()

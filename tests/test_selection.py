@@ -1,12 +1,11 @@
 """Select stage: versions, pins, conditions, tiers, tailoring and parameter resolution."""
 
 import pytest
+from conftest import edit
 
 from clausegen.errors import InputError
 from clausegen.loading import load_profile
 from clausegen.selection import select
-
-from conftest import edit
 
 PROFILE = "profiles/case.yaml"
 

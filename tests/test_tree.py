@@ -6,23 +6,38 @@ import io
 import json
 import re
 import zipfile
-from pathlib import Path
 
 import pypdf
+from conftest import ROOT
 
 from clausegen.export.pandoc import convert
 from clausegen.export.pdf import compile_pdf
 from clausegen.loading import DEFAULT_TEMPLATES
 from clausegen.models.document import Document, Part, Section
-from clausegen.models.tree import (CrossRef, Emphasis, Heading, LineBreak, Link, ListBlock, ListItem, NoBreak,
-                                   Note, Paragraph, SoftBreak, Strong, Table, Term, Text, number_label)
+from clausegen.models.tree import (
+    REF_CLOSE,
+    REF_OPEN,
+    CrossRef,
+    Emphasis,
+    Heading,
+    LineBreak,
+    Link,
+    ListBlock,
+    ListItem,
+    NoBreak,
+    Note,
+    Paragraph,
+    SoftBreak,
+    Strong,
+    Table,
+    Term,
+    Text,
+    number_label,
+)
 from clausegen.rendering import docx as docx_rendering
 from clausegen.rendering import markdown, pandoc_ast
 from clausegen.rendering.docx_body import bookmark_name
-from clausegen.models.tree import REF_CLOSE, REF_OPEN
 from clausegen.rendering.walker import parse
-
-from conftest import ROOT
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

@@ -1,11 +1,10 @@
 """Library and catalogue problems: each reported whole, with file and line, all in one run."""
 
 import pytest
+from conftest import edit
 
 from clausegen.errors import InputError
 from clausegen.pipeline import load_project
-
-from conftest import edit
 
 CLAUSE = "clauses/core/general.audit@1.0.0.md"
 

@@ -8,10 +8,9 @@ import zipfile
 
 import openpyxl
 import pytest
+from conftest import edit
 
 from clausegen.matrices import ANSWERS, row_hash
-
-from conftest import edit
 
 NAME = 'Smith & Jones <Hosting> "A/S" Ærø'
 
@@ -119,7 +118,7 @@ def test_dpa_checklist_has_a_status_drop_down(built):
 
 def test_appendix_requirement_list_is_read_only(built):
     ws = workbook(built / "security-appendix.xlsx")["Requirements"]
-    assert [c.value for c in ws[1]] == ["ID", "Area", "Requirement", "Verification", "Type"]
+    assert [c.value for c in ws[1]] == ["ID", "Area", "Requirement", "Verification", "Binds"]
     assert all(cell.protection.locked for row in ws.iter_rows() for cell in row)
 
 

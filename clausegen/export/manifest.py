@@ -12,10 +12,20 @@ from clausegen.errors import InputError
 from clausegen.loading import LoadedProfile
 from clausegen.models.catalogue import REQUIREMENT_NOT_CONTENT
 from clausegen.models.library import CLAUSE_NOT_CONTENT
-from clausegen.models.manifest import (BuildInfo, CatalogueRef, ClauseEntry, DocumentEntry, FileEntry, LibraryRef,
-                                       Manifest, ParameterValue, ProfileRef, RequirementEntry)
+from clausegen.models.manifest import (
+    BuildInfo,
+    CatalogueRef,
+    ClauseEntry,
+    DocumentEntry,
+    FileEntry,
+    LibraryRef,
+    Manifest,
+    ParameterValue,
+    ProfileRef,
+    RequirementEntry,
+)
+from clausegen.models.project import Project
 from clausegen.selection import Selection
-from clausegen.validation import Project
 
 
 def sha256(data: bytes) -> str:
@@ -48,7 +58,8 @@ def inputs(selection: Selection, project: Project, profile: LoadedProfile) -> Ma
             requirements=[RequirementEntry(id=p.requirement.id, marked_as=p.marked_as,
                                            sha256=content_hash(p.requirement, REQUIREMENT_NOT_CONTENT,
                                                                project.content_hashes))
-                          for p in selection.requirements] if tabled else [])
+                          for p in selection.requirements if p.in_document(doc_selection.document_id)]
+            if tabled else [])
     return Manifest(
         clausegen=__version__,
         library=LibraryRef(name=project.library.meta.name, version=project.library.meta.version),

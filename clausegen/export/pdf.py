@@ -1,4 +1,5 @@
-"""Typst source to PDF, compiled in-process by the typst package.
+"""Typst source to PDF, compiled by the typst package in a worker process (typst_worker.py) with
+a time, page and memory budget.
 
 System fonts are ignored so the PDF is the same on every machine: only the fonts typst embeds
 are used. The document date is fixed by the template (`date: none`).
@@ -11,13 +12,13 @@ profile value holds it, else naming the document.
 
 from __future__ import annotations
 
+import atexit
 import bisect
-import tempfile
+import os
 from typing import Any
 
-import typst
-
-from clausegen.errors import Diagnostic, ExportError
+from clausegen.errors import Diagnostic, ExportError, RenderError
+from clausegen.export import typst_worker
 from clausegen.export.pdf_glyphs import RANGES
 from clausegen.loading.strict_yaml import Located, dotted
 
@@ -63,14 +64,31 @@ def unsupported_values(located: Located) -> list[Diagnostic]:
     return problems
 
 
-def compile_pdf(source: str, label: str) -> bytes:
+def compile_pdf(source: str, label: str, font_paths: tuple[str, ...] = (), *, template: str = "document.typ",
+                standards: tuple[str, ...] = ()) -> bytes:
+    """The PDF of one document, compiled in a warm worker process with time, page and memory budgets.
+
+    A budget breach is a RenderError naming the Typst template; an error in the source an ExportError."""
     bad = first_missing(source)
     if bad is not None:
         raise ExportError(Diagnostic(label, None, "", f"{describe(bad)} cannot be shown in the PDF: its fonts have "
                                                       "no glyph for it", "remove it from the clause or requirement text"))
-    # An empty root folder: the document cannot read any file, not even its neighbours.
-    with tempfile.TemporaryDirectory(prefix="clausegen-typst-") as root:
-        try:
-            return typst.compile(source.encode("utf-8"), root=root, ignore_system_fonts=True, font_paths=[])
-        except typst.TypstError as e:
-            raise ExportError(Diagnostic(label, None, "", f"typst could not compile the PDF: {e}")) from e
+    try:
+        with _POOL.worker(tuple(font_paths)) as worker:
+            return worker.compile(source.encode("utf-8"), tuple(standards))
+    except typst_worker.Breach as e:
+        raise RenderError(Diagnostic(template, None, "", f"typst {e.what} building {label}.pdf; it was stopped",
+                                     f"the limits are {typst_worker.TIME_SECONDS:.0f} s, {typst_worker.MAX_PAGES} "
+                                     f"pages and {typst_worker.MEMORY_BYTES >> 20} MiB per document; "
+                                     "check the template for loops")) from e
+    except typst_worker.CompileFailed as e:
+        raise ExportError(Diagnostic(label, None, "", f"typst could not compile the PDF: {e}")) from e
+
+
+def prestart(font_paths: tuple[str, ...] = ()) -> None:
+    """Start a Typst worker now, so that its start-up overlaps with the DOCX and pandoc work."""
+    _POOL.prestart(tuple(font_paths))
+
+
+_POOL = typst_worker.Pool(max(1, min(2, os.cpu_count() or 1)))  # Typst lays out on threads of its own
+atexit.register(_POOL.close)

@@ -1,5 +1,6 @@
-"""Atomic file writing. Files are written to a temporary name beside the target, flushed, and
-renamed over it, so a reader (or a crash) sees the old file or the new one, never half of one."""
+"""Atomic writing of single files (reports written with --out). Files are written to a temporary
+name beside the target, flushed, and renamed over it, so a reader (or a crash) sees the old file or
+the new one, never half of one. A profile's output folder is committed as a whole by commit.py."""
 
 from __future__ import annotations
 

@@ -99,7 +99,7 @@ def _table(ws: Worksheet, columns: tuple[Column, ...], rows: tuple[tuple[str, ..
         cell.font, cell.fill, cell.alignment = _HEAD_FONT, _HEAD_FILL, _WRAP
         ws.column_dimensions[get_column_letter(c)].width = column.width
     for r, values in enumerate(rows, start=2):
-        for c, (column, value) in enumerate(zip(columns, values), start=1):
+        for c, (column, value) in enumerate(zip(columns, values, strict=False), start=1):
             cell = text_cell(ws, r, c, value, where)
             cell.alignment = _WRAP
             if column.answer:
@@ -115,7 +115,7 @@ def row_height(columns: tuple[Column, ...], values: tuple[str, ...]) -> float:
     """Points for a row whose wrapped text shows whole. Spreadsheet programs do not size rows of a
     generated file themselves, so this estimates the lines (about 1.1 characters a width unit)."""
     lines = 1
-    for column, value in zip(columns, values):
+    for column, value in zip(columns, values, strict=False):
         per_line = max(1, int(column.width * 1.1))
         lines = max(lines, sum(max(1, -(-len(part) // per_line)) for part in value.split("\n")))
     return min(409.0, max(lines, 2) * LINE_POINTS + 3)
@@ -176,7 +176,7 @@ def _meta_sheet(ws: Worksheet, matrix: Matrix) -> None:
     start = len(matrix.metadata) + 2
     text_cell(ws, start, 1, "id", matrix.document_id)
     text_cell(ws, start, 2, "sha256", matrix.document_id)
-    for r, (row, digest) in enumerate(zip(matrix.rows, matrix.hashes), start=start + 1):
+    for r, (row, digest) in enumerate(zip(matrix.rows, matrix.hashes, strict=False), start=start + 1):
         text_cell(ws, r, 1, row[0], matrix.document_id)
         text_cell(ws, r, 2, digest, matrix.document_id)
     ws.column_dimensions["B"].width = 70

@@ -12,18 +12,22 @@ Everything here is a pure function of its inputs; cli.py prints.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable
 
 from clausegen.errors import Diagnostic, UsageError, display_path
-from clausegen.lint import clauses, requirements
+from clausegen.lint import clauses, definitions, events, requirements
 from clausegen.lint.findings import RULES, Finding, Item, Rule
 from clausegen.loading.strict_yaml import Located
 from clausegen.models.catalogue import Catalogue
 from clausegen.models.framework import Framework
-from clausegen.models.library import Library
+from clausegen.models.library import Clause, Library
 from clausegen.models.lint import LintTerms, Suppression
+
+# The consistency rules (E-EVENT-*, T-*) read whole documents; the tests of the per-item rules
+# switch them off to keep their expected output about one rule.
+CONSISTENCY = True
 
 
 @dataclass(frozen=True)
@@ -65,12 +69,46 @@ def lint(library: Library, catalogue: Catalogue, frameworks: list[Framework] | t
                     where_in(clause.file))
         items.append(item)
         found += clauses.check_clause(clause, item, frameworks, needed)
-    found += clauses.deprecated(library, {i.label: i for i in items})
+    by_label = {i.label: i for i in items}
+    found += clauses.deprecated(library, by_label)
+    if CONSISTENCY:
+        found += events.check(library, catalogue, by_label)
+        found += _definitions(library, catalogue, by_label, terms)
     found += clauses.undeclared_settings(library, catalogue, where_in)
     shown, suppressed, used = _apply_suppressions(found, items)
     shown += _suppression_findings(items, used)
     ordered = sorted(dict.fromkeys(shown), key=lambda f: (f.file, f.line or 0))  # found order within a line
     return Report(tuple(ordered), tuple(suppressed), len(reqs), len(library.clauses))
+
+
+def document_sources(library: Library, catalogue: Catalogue, items: dict[str, Item]) -> dict[str, list]:
+    """Document id -> the texts that can go into it: the newest active version of each clause placed
+    in it, and the requirements where the document has a requirement table."""
+    newest: dict[str, Clause] = {}
+    for clause in library.clauses:
+        if clause.status == "active" and (clause.id not in newest or clause.key > newest[clause.id].key):
+            newest[clause.id] = clause
+    out: dict[str, list] = {}
+    for doc_id, spec in library.meta.documents.items():
+        sources = [definitions.Source(c.body, c.body_line, items[f"{c.id}@{c.version}"])
+                   for c in sorted(newest.values(), key=lambda c: c.id) if doc_id in c.documents]
+        if any(s.generated == "requirements" for s in spec.sections):
+            for level in catalogue.levels:
+                for req in level.requirements:
+                    if req.scope == "both" or (req.scope == "tender") == (doc_id == "tender-requirements"):
+                        item = items[req.id]
+                        sources += [definitions.Source(req.text, item.line("text"), item, True),
+                                    definitions.Source(req.verification, item.line("verification"), item, True)]
+        out[doc_id] = sources
+    return out
+
+
+def _definitions(library: Library, catalogue: Catalogue, items: dict[str, Item], terms: LintTerms) -> list[Finding]:
+    known = frozenset(terms.known_names or ())
+    out: list[Finding] = []
+    for doc_id, sources in document_sources(library, catalogue, items).items():
+        out += definitions.check(doc_id, sources, known)
+    return out
 
 
 def _apply_suppressions(found: list[Finding], items: list[Item]):

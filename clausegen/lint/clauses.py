@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from jinja2 import Environment, TemplateSyntaxError, meta, nodes
 from packaging.version import Version
@@ -15,10 +16,9 @@ from clausegen.models.catalogue import Catalogue, Requirement
 from clausegen.models.framework import Framework
 from clausegen.models.library import Clause, Library
 from clausegen.models.profile import TEMPLATE_FIELDS
-from clausegen.rendering.walker import located_tokens
 from clausegen.rendering.template_filters import FORMAT_FILTERS
+from clausegen.rendering.walker import located_tokens
 from clausegen.validation import DERIVED_NAMES, GENERATED_NEEDS, TEMPLATE_GLOBALS
-
 
 HIDING_FILTERS = {"default", "d"}
 HIDING_TESTS = {"defined", "undefined", "none"}
@@ -72,7 +72,7 @@ def _template_rules(parts: list[tuple[str, int, str]], declared: set[str], item:
                                item.label))
             continue
 
-        def line_of(node: Any) -> int:
+        def line_of(node: Any, first_line: int = first_line) -> int:
             return first_line if one_line else first_line + node.lineno - 1
 
         names = meta.find_undeclared_variables(ast)
@@ -95,11 +95,11 @@ def _template_rules(parts: list[tuple[str, int, str]], declared: set[str], item:
                                f"{part}: {what} on {subject or 'an expression'} hides a missing value", fix,
                                item.label, subject))
         for name in sorted(names - declared - PROFILE_NAMES):
-            node = next((n for n in ast.find_all(nodes.Name) if n.name == name), None)
+            name_node = next((n for n in ast.find_all(nodes.Name) if n.name == name), None)
             close = difflib.get_close_matches(name, sorted(declared), n=1)
             fix = (f"did you mean {{{{ {close[0]} }}}}? " if close else "") + \
                 f"otherwise declare it: parameters: {{{name}: {{type: integer, default: ..., description: \"...\"}}}}"
-            out.append(Finding(item.file, line_of(node) if node else first_line, "C-PARAM-UNDECLARED",
+            out.append(Finding(item.file, line_of(name_node) if name_node else first_line, "C-PARAM-UNDECLARED",
                                f"{part}: {{{{ {name} }}}} is neither a declared parameter nor a profile field", fix,
                                item.label, name))
     if parsed_all:
@@ -206,6 +206,7 @@ def undeclared_settings(library: Library, catalogue: Catalogue,
     """Level files and risk tiers that set a parameter no clause or requirement declares."""
     declared = {n for c in library.clauses for n in c.parameters} | \
                {n for lvl in catalogue.levels for r in lvl.requirements for n in r.parameters}
+    settings: list[tuple[str, tuple[Any, ...], str, dict[str, Any]]]
     settings = [(f"{catalogue.root}/{lvl.level}.yaml", ("parameters",), f"level {lvl.level}", lvl.parameters)
                 for lvl in catalogue.levels]
     settings += [(f"{library.root}/library.yaml", ("risk_tiers", i, "parameters"), f"risk tier {t.id}", t.parameters)

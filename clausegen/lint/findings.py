@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from clausegen.models.lint import Suppression
 
@@ -30,6 +30,14 @@ RULES: dict[str, Rule] = {
     "C-SOURCES": Rule("error", "source citation that the register (frameworks/) does not list"),
     "C-DEPRECATED": Rule("error", "deprecated clause version that no newer active version replaces"),
     "C-SYNTAX": Rule("error", "template does not parse, so the template rules could not run", suppressible=False),
+    "E-EVENT-SPLIT": Rule("error", "two parameters set the period of one event"),
+    "E-EVENT-FIXED": Rule("error", "a fixed period for an event that a parameter sets"),
+    "E-EVENT-CONFLICT": Rule("error", "two fixed periods for one event differ"),
+    "E-EVENT-MISSING": Rule("warning", "a period parameter names no event"),
+    "T-PERIOD": Rule("warning", "a period written out instead of coming from a parameter"),
+    "T-UNDEFINED": Rule("warning", "a capitalised term that the document does not define"),
+    "T-LOWERCASE": Rule("warning", "a defined term written in lower case"),
+    "T-UNUSED": Rule("warning", "a defined term that the document never uses"),
     "L-SUPPRESS": Rule("error", "suppression without a reason, or of an unknown or unsuppressible rule",
                        suppressible=False),
     "L-UNUSED": Rule("warning", "suppression that silences nothing", suppressible=False),

@@ -15,8 +15,8 @@ from clausegen.lint.findings import Finding, Item
 from clausegen.models.catalogue import Requirement
 from clausegen.models.lint import LintTerms
 
-
 SUBJECT = "The supplier must "
+DEFINED_SUBJECT = "The Supplier must "  # the defined term, as the clauses write it
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 
 # A number (parameters print as one), a limit, or a quantifier that makes the requirement a
@@ -68,7 +68,7 @@ def check(req: Requirement, item: Item, terms: LintTerms) -> list[Finding]:
     for part, value, line in (("text", text, text_line), ("verification", verification, verification_line)):
         for term, fix in vague_terms(value, terms):
             out.append(Finding(item.file, line, "R-VAGUE", f"{part}: vague term {term!r}", fix, item.label, term))
-    if not text.startswith(SUBJECT):
+    if not text.startswith(SUBJECT) and not text.startswith(DEFINED_SUBJECT):
         found = " ".join(text.split()[:3])
         out.append(Finding(item.file, text_line, "R-SUBJECT",
                            f"text starts {found!r}; a requirement starts \"The supplier must\"",
@@ -135,7 +135,7 @@ def duplicates(reqs: list[tuple[Requirement, Item]], terms: LintTerms) -> list[F
     words = [re.findall(r"[a-z#]+(?:['-][a-z#]+)*", re.sub(r"\d+(?:[.,]\d+)*", "#", plain(r.text).lower()))
              for r, _ in reqs]
     out = []
-    for j, (req, item) in enumerate(reqs):
+    for j, (_req, item) in enumerate(reqs):
         for i in range(j):
             matcher = difflib.SequenceMatcher(None, words[i], words[j], autojunk=False)
             if matcher.real_quick_ratio() < ratio or matcher.quick_ratio() < ratio:

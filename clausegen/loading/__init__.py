@@ -245,7 +245,7 @@ def load_catalogue(root: Path) -> tuple[Catalogue | None, list[Diagnostic], dict
                 problems.append(Diagnostic(lvl_located.file, lvl_located.line(("level",)), "level",
                                            f"file {spec.id}.yaml declares level {level.level!r}"))
             levels.append(level)
-    for path, problem in _walk(root):
+    for _path, problem in _walk(root):
         if problem:
             problems.append(problem)
     if len(levels) != len(meta.levels):

@@ -186,7 +186,7 @@ def _check_meta(workbook: Any, expected: Matrix, file: str, out: Collector) -> N
         req_id, digest = _text(ws.cell(r, 1).value), _text(ws.cell(r, 2).value)
         if req_id:
             issued[req_id] = (digest, r)
-    now = dict(zip((row[0] for row in expected.rows), expected.hashes))
+    now = dict(zip((row[0] for row in expected.rows), expected.hashes, strict=False))
     for req_id, (digest, r) in issued.items():
         if req_id not in now:
             out.add(file, None, f"{META_SHEET}!A{r}", f"{req_id} was in the matrix as issued but is not in the "
@@ -224,7 +224,7 @@ def _rows(workbook: Any, expected: Matrix, file: str, out: Collector) -> tuple[A
         return ()
     fixed = len(expected.columns) - sum(1 for c in expected.columns if c.answer)
     want = {row[0]: (index, row[:fixed], digest)
-            for index, (row, digest) in enumerate(zip(expected.rows, expected.hashes))}
+            for index, (row, digest) in enumerate(zip(expected.rows, expected.hashes, strict=False))}
     seen: dict[str, int] = {}
     answers: list[tuple[int, Answer]] = []
     for r in range(2, ws.max_row + 1):
@@ -256,7 +256,7 @@ def _row(r: int, cells: list[Any], values: tuple[str, ...], fixed: int, want: di
     seen[req_id] = r
     _, issued, digest = want[req_id]
     if row_hash(values[:fixed]) != digest:
-        c = next((i for i, (a, b) in enumerate(zip(values[:fixed], issued)) if a != b), 0)
+        c = next((i for i, (a, b) in enumerate(zip(values[:fixed], issued, strict=False)) if a != b), 0)
         out.add(file, None, f"{sheet}!{_letter(c + 1)}{r}", f"the requirement text of {req_id} was edited: its hash "
                 "no longer matches the tender", "restore the requirement columns; write comments in Description")
     for c in range(fixed, len(cells)):

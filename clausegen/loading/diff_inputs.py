@@ -117,7 +117,7 @@ def _side(arg: str, kind: str, relative: tuple[Path, Path, Path]) -> Side:
         return _project(Path(tmp), paths, arg, tmp)
 
 
-def _project(root: Path, relative: tuple[Path, Path, Path], label: str, temp: str | None) -> Side:
+def _project(root: Path, relative: tuple[Path, ...], label: str, temp: str | None) -> Side:
     library_dir, catalogue_dir, frameworks_dir = (root / p for p in relative)
     if not (library_dir / "library.yaml").is_file():
         where = f"{label}:{relative[0]}" if temp else display_path(library_dir)

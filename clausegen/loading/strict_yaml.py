@@ -68,7 +68,7 @@ class _StrictComposer(Composer):
         self._depth = 0
 
     def compose_node(self, parent, index):  # noqa: ANN001
-        event = self.peek_event()
+        event = self.peek_event()  # type: ignore[attr-defined]  # from the parser mixed in beside it
         if isinstance(event, AliasEvent):
             raise _Problem(event.start_mark, "aliases (*name) are not allowed; write the value out")
         if isinstance(event, (ScalarEvent, MappingStartEvent, SequenceStartEvent)):
@@ -105,7 +105,7 @@ if yaml.__with_libyaml__:
             _StrictComposer.__init__(self)
             _PlainResolver.__init__(self)
 
-    _Loader = _CLoader
+    _Loader: type = _CLoader
 else:
     _Loader = _PyLoader
 

@@ -42,6 +42,9 @@ class Requirement(Model):
     verification: Text
     control: Literal["preventive", "detective", "corrective"]
     default_as: Literal["minimum", "award"]
+    # Where it belongs: `tender` (only the tender specification: how to bid, price), `contract`
+    # (only the contract appendix) or `both`.
+    scope: Literal["tender", "contract", "both"] = "both"
     condition: Any = "always"
     sources: list[str] = Field(min_length=1)
     parameters: dict[ParamName, Parameter] = Field(default_factory=dict)

@@ -58,6 +58,11 @@ def _countries() -> dict[str, str]:
     return {c.alpha_2: c.name for c in pycountry.countries}
 
 
+def names() -> list[str]:
+    """Every country's short name, for lint: a country needs no definition."""
+    return sorted(set(_countries().values()) | {"European Union", "United States", "United Kingdom"})
+
+
 @lru_cache(maxsize=1)
 def _languages() -> dict[str, str]:
     import pycountry

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from clausegen.models.tree import Block, Heading, Paragraph, Table, text_inlines
 

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from packaging.version import Version
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 
 from clausegen.models.base import Line, Model, Text
-from clausegen.models.lint import LintSettings
+from clausegen.models.lint import EventId, LintSettings
 
-DOCUMENT_IDS = ("security-appendix", "tender-requirements", "termination-plan", "nda", "dpa-checklist")
+
+def _not_null(value: Any) -> Any:
+    if value is None:
+        raise ValueError("is null")
+    return value
+
+
+# The event whose period a parameter sets (see `events:` in library.yaml); optional.
+Event = Annotated[EventId | None, BeforeValidator(_not_null)]
 
 
 def _semver(value: str) -> str:
@@ -33,6 +41,7 @@ class IntegerParameter(Model):
     min: int | None = None
     max: int | None = None
     stricter: Literal["lower", "higher"] | None = None
+    event: Event = None
     description: Text
 
 
@@ -40,6 +49,7 @@ class StringParameter(Model):
     type: Literal["string"]
     default: Line
     max_length: int = 200
+    event: Event = None
     description: Text
 
 
@@ -47,6 +57,7 @@ class BooleanParameter(Model):
     type: Literal["boolean"]
     default: bool
     stricter: bool | None = None
+    event: Event = None
     description: Text
 
 
@@ -55,11 +66,12 @@ class ChoiceParameter(Model):
     choices: list[Line] = Field(min_length=2)
     default: Line
     stricter: Literal["later"] | None = None
+    event: Event = None
     description: Text
 
 
 Parameter = Annotated[
-    Union[IntegerParameter, StringParameter, BooleanParameter, ChoiceParameter], Field(discriminator="type")
+    IntegerParameter | StringParameter | BooleanParameter | ChoiceParameter, Field(discriminator="type")
 ]
 
 
@@ -115,6 +127,10 @@ class RiskTier(Model):
     parameters: dict[ParamName, Any] = Field(default_factory=dict)
 
 
+class EventSpec(Model):
+    title: Line  # what happens, e.g. "Notice to the Client of a personal-data breach"
+
+
 class LibraryFile(Model):
     """library.yaml."""
 
@@ -123,6 +139,7 @@ class LibraryFile(Model):
     changelog: list[ChangelogEntry] = Field(min_length=1)
     risk_tiers: list[RiskTier] = Field(min_length=1)
     documents: dict[str, DocumentSpec]
+    events: dict[EventId, EventSpec] = Field(default_factory=dict)  # events that have one period each
 
 
 class Library(Model):

@@ -9,6 +9,8 @@ from pydantic import Field
 from clausegen.models.base import Line, Model
 
 RuleId = Annotated[str, Field(pattern=r"^[A-Z]-[A-Z]+(-[A-Z]+)*$")]
+EventId = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)*$", max_length=80)]
+"""Names an event that has a deadline or period, e.g. `personal-data-breach.notice` (library.yaml `events:`)."""
 
 
 class Suppression(Model):
@@ -26,6 +28,10 @@ class Suppression(Model):
 
 class LintSettings(Model):
     suppress: list[Suppression] = Field(default_factory=list)
+    # A period the law fixes, written out in the text, and the event it is the period of:
+    # {"72 hours": personal-data-breach.authority-notice}. Lint compares it with every other period
+    # of that event (T-PERIOD does not report it).
+    periods: dict[Line, EventId] = Field(default_factory=dict)
 
 
 class LintTerms(Model):
@@ -38,3 +44,4 @@ class LintTerms(Model):
     obligation_verbs: list[Line] | None = None  # for R-SINGLE: verbs that start a second obligation
     verification_methods: list[Line] | None = None  # for R-VERIFY: word stems that name a method
     duplicate_percent: int | None = Field(default=None, ge=50, le=100)  # for R-DUPLICATE
+    known_names: list[Line] | None = None  # for T-UNDEFINED: capitalised words that need no definition

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Union
-
 
 # --- Inlines ----------------------------------------------------------------------------------
 
@@ -70,7 +68,7 @@ class LineBreak:
     """A forced line break (a line break inside a profile value)."""
 
 
-Inline = Union[Text, Strong, Emphasis, Link, CrossRef, Term, NoBreak, SoftBreak, LineBreak]
+Inline = Text | Strong | Emphasis | Link | CrossRef | Term | NoBreak | SoftBreak | LineBreak
 
 
 # --- Blocks -----------------------------------------------------------------------------------
@@ -132,7 +130,7 @@ class SignatureBlock:
     signatories: tuple[Signatory, ...]
 
 
-Block = Union[Heading, Paragraph, Note, ListBlock, Table, SignatureBlock]
+Block = Heading | Paragraph | Note | ListBlock | Table | SignatureBlock
 
 
 # A cross-reference as the `ref()` template function prints it into clause Markdown: private-use

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 import docx.oxml.ns
 import docxcompose.utils  # noqa: F401  (imported by docxtpl's subdocuments; see below)
@@ -116,7 +117,7 @@ def _set_custom_properties(document: Any, values: dict[str, str]) -> None:
         f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
         for pid, (name, value) in enumerate(sorted(values.items()), start=2))
     xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-           f'<Properties xmlns="{CUSTOM_NS}" xmlns:vt="{VT_NS}">{props}</Properties>').encode("utf-8")
+           f'<Properties xmlns="{CUSTOM_NS}" xmlns:vt="{VT_NS}">{props}</Properties>').encode()
     package = document.part.package
     for rel_id, rel in list(package.rels.items()):
         if rel.reltype == RT.CUSTOM_PROPERTIES:

@@ -18,8 +18,26 @@ from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 
 from clausegen.models.document import Document
-from clausegen.models.tree import (Block, CrossRef, Emphasis, Heading, Inline, LineBreak, Link, ListBlock, NoBreak,
-                                   Note, Paragraph, SignatureBlock, SoftBreak, Strong, Table, Term, Text, text_inlines)
+from clausegen.models.tree import (
+    Block,
+    CrossRef,
+    Emphasis,
+    Heading,
+    Inline,
+    LineBreak,
+    Link,
+    ListBlock,
+    NoBreak,
+    Note,
+    Paragraph,
+    SignatureBlock,
+    SoftBreak,
+    Strong,
+    Table,
+    Term,
+    Text,
+    text_inlines,
+)
 
 _ATTR = {'"': "&quot;"}
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -73,7 +91,7 @@ class Writer:
         elif isinstance(block, Note):
             self._paragraph("Note", self.inlines(block.inlines))
         elif isinstance(block, ListBlock):
-            self.list(block, depth, num)
+            self.list_block(block, depth, num)
         elif isinstance(block, Table):
             self.table(block)
         elif isinstance(block, SignatureBlock):
@@ -89,7 +107,7 @@ class Writer:
     def paragraph(self, style: str, text: str = "") -> None:
         self._paragraph(style, _run(text) if text else "")
 
-    def list(self, block: ListBlock, depth: int, num: tuple[str, int] | None) -> None:
+    def list_block(self, block: ListBlock, depth: int, num: tuple[str, int] | None) -> None:
         """Bullets and 1./2. in the template's list styles; (a)/(i) in the obligation numbering.
         Each list at the top restarts its numbering; a nested list is one level down in it."""
         if block.kind == "bullet":
@@ -120,12 +138,12 @@ class Writer:
                'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>']
         out += [f'<w:gridCol w:w="{w}"/>' for w in twips]
         out.append("</w:tblGrid>")
-        anchors = ("",) * table.header_rows + (table.row_anchors or ("",) * len(table.rows))
-        for row_index, (values, anchor) in enumerate(zip([table.columns, *table.rows], anchors)):
+        anchors = ("",) + (table.row_anchors or ("",) * len(table.rows))  # the columns row has none
+        for row_index, (values, anchor) in enumerate(zip([table.columns, *table.rows], anchors, strict=True)):
             head = row_index < table.header_rows
             style = escape(self.style_ids["Table Heading" if head else "Table Text"], _ATTR)
             out.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if head else "") + "</w:trPr>")
-            for column, (value, width) in enumerate(zip(values, twips)):
+            for column, (value, width) in enumerate(zip(values, twips, strict=True)):
                 out.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
                            f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>' + self._bookmark(anchor if column == 0 else "")
                            + self.inlines(text_inlines(value)) + "</w:p></w:tc>")

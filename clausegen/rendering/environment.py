@@ -23,13 +23,19 @@ import datetime as dt
 import functools
 import re
 import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
-from collections.abc import Iterable
-from typing import Any, Callable, Iterator
+from typing import Any
 
-from jinja2 import (StrictUndefined, Template, TemplateError, TemplateRuntimeError, TemplateSyntaxError, nodes,
-                    pass_eval_context)
+from jinja2 import (
+    StrictUndefined,
+    Template,
+    TemplateError,
+    TemplateRuntimeError,
+    TemplateSyntaxError,
+    nodes,
+    pass_eval_context,
+)
 from jinja2.filters import FILTERS, make_attrgetter
 from jinja2.runtime import LoopContext, Undefined, markup_join, str_join
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
@@ -288,7 +294,8 @@ class _Environment(ImmutableSandboxedEnvironment):
         if problems:
             line, message = problems[0]
             raise UnsafeTemplateError(message, line, name, filename)
-        return super().compile(_Bound().visit(source), name, filename, raw, defer_init)
+        # Jinja types compile() per Literal value of `raw`; this override passes any through.
+        return super().compile(_Bound().visit(source), name, filename, raw, defer_init)  # type: ignore[call-overload]
 
     def wrap_str_format(self, value: Any) -> None:
         """str.format and format_map are refused outright (is_safe_attribute), never wrapped: both
@@ -407,7 +414,7 @@ def _make(finalize: Callable[[Any], Any], autoescape: bool, references: bool = F
     return env
 
 
-@lru_cache(maxsize=None)
+@functools.cache
 def environment(kind: str) -> _Environment:
     """`markdown`: values escaped for Markdown; `text`: plain text; `docx`: XML-escaped (docxtpl)."""
     if kind == "markdown":

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from babel import Locale
@@ -59,7 +59,7 @@ def phrases(language: Any) -> Phrases:
     return PHRASES[language]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _locale(name: str) -> Locale:
     return Locale.parse(name)
 

@@ -2,18 +2,41 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any
 
 from jinja2 import Template, TemplateError, TemplateSyntaxError
 from jinja2.sandbox import SecurityError
 
 from clausegen.errors import Diagnostic, RenderError
 from clausegen.models.document import Document
-from clausegen.models.tree import (Block, CrossRef, Emphasis, Heading, Inline, LineBreak, Link, ListBlock, NoBreak, Note,
-                                   Paragraph, SoftBreak, Strong, Table, Term, Text, number_label)
-from clausegen.rendering.environment import (UnsafeTemplateError, environment, escape_markdown, keep_line_start_spaces,
-                                             render_limited)
+from clausegen.models.tree import (
+    Block,
+    CrossRef,
+    Emphasis,
+    Heading,
+    Inline,
+    LineBreak,
+    Link,
+    ListBlock,
+    NoBreak,
+    Note,
+    Paragraph,
+    SoftBreak,
+    Strong,
+    Table,
+    Term,
+    Text,
+    number_label,
+)
+from clausegen.rendering.environment import (
+    UnsafeTemplateError,
+    environment,
+    escape_markdown,
+    keep_line_start_spaces,
+    render_limited,
+)
 
 RESIDUE = ("{{", "{%", "{#", "}}", "%}", "#}")
 

@@ -15,8 +15,26 @@ import re
 from typing import Any
 
 from clausegen.models.document import Document
-from clausegen.models.tree import (Block, CrossRef, Emphasis, Heading, Inline, LineBreak, Link, ListBlock, NoBreak,
-                                   Note, Paragraph, SignatureBlock, SoftBreak, Strong, Table, Term, Text, text_inlines)
+from clausegen.models.tree import (
+    Block,
+    CrossRef,
+    Emphasis,
+    Heading,
+    Inline,
+    LineBreak,
+    Link,
+    ListBlock,
+    NoBreak,
+    Note,
+    Paragraph,
+    SignatureBlock,
+    SoftBreak,
+    Strong,
+    Table,
+    Term,
+    Text,
+    text_inlines,
+)
 
 API_VERSION = [1, 23, 1, 1]
 _NO_ATTR: list[Any] = ["", [], []]
@@ -52,7 +70,7 @@ class _Writer:
         if isinstance(block, Note):
             return {"t": "BlockQuote", "c": [{"t": "Para", "c": self.inlines(block.inlines)}]}
         if isinstance(block, ListBlock):
-            return self.list(block)
+            return self.list_block(block)
         if isinstance(block, Table):
             return self.table(block)
         if isinstance(block, SignatureBlock):
@@ -61,7 +79,7 @@ class _Writer:
                 for s in block.signatories]]}
         raise TypeError(f"not a block: {block!r}")
 
-    def list(self, block: ListBlock) -> dict[str, Any]:
+    def list_block(self, block: ListBlock) -> dict[str, Any]:
         tight = all(len(item.blocks) <= 2 for item in block.items)
         items = [[self.block(inner, tight) for inner in item.blocks] for item in block.items]
         if block.kind == "bullet":
@@ -72,8 +90,8 @@ class _Writer:
     def table(self, table: Table) -> dict[str, Any]:
         total = sum(table.widths)
         specs = [[{"t": "AlignDefault"}, {"t": "ColWidth", "c": w / total}] for w in table.widths]
-        anchors = ("",) * table.header_rows + (table.row_anchors or ("",) * len(table.rows))
-        rows = [self._row(r, anchor) for r, anchor in zip((table.columns, *table.rows), anchors)]
+        anchors = ("",) + (table.row_anchors or ("",) * len(table.rows))  # the columns row has none
+        rows = [self._row(r, anchor) for r, anchor in zip((table.columns, *table.rows), anchors, strict=True)]
         head, body = rows[:table.header_rows], rows[table.header_rows:]
         return {"t": "Table", "c": [_NO_ATTR, [None, []], specs, [_NO_ATTR, head],
                                     [[_NO_ATTR, 0, [], body]], [_NO_ATTR, []]]}

@@ -69,8 +69,8 @@ def compare(old: str, new: str) -> tuple[Paragraph, ...]:
     plain_a = [_plain(tokens) for _, tokens in a]
     plain_b = [_plain(tokens) for _, tokens in b]
     out: list[Paragraph] = []
-    matcher = difflib.SequenceMatcher(None, [f"{style}\0{text}" for (style, _), text in zip(a, plain_a)],
-                                      [f"{style}\0{text}" for (style, _), text in zip(b, plain_b)], autojunk=False)
+    matcher = difflib.SequenceMatcher(None, [f"{style}\0{text}" for (style, _), text in zip(a, plain_a, strict=True)],
+                                      [f"{style}\0{text}" for (style, _), text in zip(b, plain_b, strict=True)], autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             out += [Paragraph("=", a[i][0], b[j1 + n][0], (Change("=", tuple(a[i][1])),))
@@ -339,7 +339,7 @@ def _ends(visible: list[int], segment: list[int]) -> dict[int, int]:
     """mark position -> the paragraph it ends, for the paragraphs visible in one view."""
     if not visible:
         return {}
-    ends = {b - 1: a for a, b in zip(visible, visible[1:])}
+    ends = {b - 1: a for a, b in zip(visible, visible[1:], strict=False)}
     ends[segment[-1]] = visible[-1]
     return ends
 
@@ -355,7 +355,7 @@ class TrackedChanges:
         self.next_id = 1
 
     def paragraphs(self, body: Any, paragraphs: tuple[Paragraph, ...]) -> None:
-        for p, mark in zip(paragraphs, marks(paragraphs)):
+        for p, mark in zip(paragraphs, marks(paragraphs), strict=True):
             style = _STYLES[mark.old_style if mark.status == "-" else mark.new_style]
             paragraph = body.add_paragraph(style=style)
             element = paragraph._p

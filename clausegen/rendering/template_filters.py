@@ -12,7 +12,8 @@ is a TemplateRuntimeError, which the renderer locates at the template's file and
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from jinja2 import TemplateRuntimeError, pass_context
 from jinja2.runtime import Context, Undefined

@@ -15,17 +15,35 @@ lettered (a), (b), with (i), (ii) one level down (docs/format.md).
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from clausegen.models.tree import (Block, CrossRef, Emphasis, Inline, LineBreak, Link, ListBlock, ListItem, Note,
-                                   Paragraph, REF_CLOSE, REF_OPEN, SoftBreak, Strong, Table, Term, Text,
-                                   text_inlines)
+from clausegen.models.tree import (
+    REF_CLOSE,
+    REF_OPEN,
+    Block,
+    CrossRef,
+    Emphasis,
+    Inline,
+    LineBreak,
+    Link,
+    ListBlock,
+    ListItem,
+    Note,
+    Paragraph,
+    SoftBreak,
+    Strong,
+    Table,
+    Term,
+    Text,
+    text_inlines,
+)
 
 _MD = MarkdownIt("commonmark").enable("table")
-_MD.validateLink = lambda url: True  # see every link, also file: and data: ones, to refuse or reduce them
+_MD.validateLink = lambda url: True  # type: ignore[method-assign]  # see every link, also file: and data: ones, to refuse or reduce them
 WEB_LINK = re.compile(r"^(?:https?://|mailto:)", re.IGNORECASE)
 
 _REF = re.compile(f"{REF_OPEN}([^{REF_CLOSE}]*){REF_CLOSE}")

@@ -9,14 +9,19 @@ Everything here is a pure function of the project and the selection.
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 from dataclasses import asdict, dataclass
 
 from packaging.version import Version
 
+from clausegen import loading
+from clausegen.commands import emit, inputs, needs_out
 from clausegen.models.document import Document, Part, Section, Table
-from clausegen.selection import Selection
-from clausegen.validation import Project
+from clausegen.models.project import Project
+from clausegen.pipeline import export_report, load_project, source_date_epoch
+from clausegen.selection import Selection, select
 
 
 @dataclass(frozen=True)
@@ -261,6 +266,16 @@ def output(coverage: Coverage, fmt: str, epoch: int) -> bytes:
         return format_text(coverage).encode("utf-8")
     if fmt == "json":
         return format_json(coverage).encode("utf-8")
-    from clausegen.pipeline import export_report
-
     return export_report(document(coverage), fmt, epoch)
+
+
+def run(args: argparse.Namespace) -> int:
+    needs_out(args)
+    project = load_project(inputs(args))
+    if args.profile is None:
+        result = library_coverage(project)
+    else:
+        loaded = loading.load_profile(args.profile)
+        result = profile_coverage(select(loaded.profile, project, loaded.located), project)
+    emit(output(result, args.format, source_date_epoch(dict(os.environ))), args.out)
+    return 0

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
+import sys
 from pathlib import Path
 
 from clausegen import loading, references
 from clausegen.assembly import assemble
+from clausegen.commands import inputs
 from clausegen.errors import ClausegenError, Diagnostic, display_path
 from clausegen.pipeline import Inputs, load_project
 from clausegen.selection import select
@@ -49,3 +52,16 @@ def validate_all(inputs: Inputs, paths: list[Path]) -> tuple[list[Diagnostic], s
     summary = f"library {display_path(inputs.library)}, catalogues {display_path(inputs.catalogue)}, " \
               f"register {display_path(inputs.frameworks)}, {len(profiles)} profile(s)"
     return list(dict.fromkeys(problems)), summary, warnings
+
+
+def run(args: argparse.Namespace) -> int:
+    problems, checked, warnings = validate_all(inputs(args), args.paths)
+    for warning in warnings:
+        print("warning: " + warning.format(), file=sys.stderr)
+    for problem in problems:
+        print(problem.format(), file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) in {checked}", file=sys.stderr)
+        return 1
+    print(f"ok: {checked}")
+    return 0

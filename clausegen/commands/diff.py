@@ -14,22 +14,28 @@ formatters turn it into terminal text, Markdown, JSON or a DOCX with Word tracke
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Callable
+from datetime import UTC, datetime
+from typing import Any
 
 from packaging.version import Version
 
-from clausegen.loading.diff_inputs import Pair, Side
+from clausegen import loading
+from clausegen.commands import emit, needs_out
+from clausegen.loading.diff_inputs import Pair, Side, load_pair
 from clausegen.models.catalogue import REQUIREMENT_NOT_CONTENT, Requirement
 from clausegen.models.document import Document
 from clausegen.models.library import CLAUSE_NOT_CONTENT, Clause, Library
 from clausegen.models.manifest import DocumentEntry, Manifest, ParameterValue
+from clausegen.pipeline import source_date_epoch
 from clausegen.rendering import docx as docx_rendering
 from clausegen.rendering import redline
 from clausegen.rendering.environment import escape_markdown
-
 
 
 @dataclass(frozen=True)
@@ -97,12 +103,12 @@ def _clause_changes(old: Clause, new: Clause, report: Report, nested: bool = Tru
         label("Front matter")
         for kind, text in fields:
             report.add(kind, text)
-    text = redline.compare(old.body, new.body)
-    if redline.changed(text):
+    redlined = redline.compare(old.body, new.body)
+    if redline.changed(redlined):
         label("Text")
-        report.add("redline", paragraphs=text)
+        report.add("redline", paragraphs=redlined)
     return {"changelog": log, "fields": [{"change": k, "text": t} for k, t in fields],
-            "text": _paragraph_data(text) if redline.changed(text) else []}
+            "text": _paragraph_data(redlined) if redline.changed(redlined) else []}
 
 
 def _changelog_between(old: Clause, new: Clause) -> list[str]:
@@ -138,10 +144,10 @@ def _parameters(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, str
     out = []
     for name in sorted(set(old) | set(new)):
         a, b = old.get(name), new.get(name)
-        if a is None:
-            out.append(("added", f"parameter {name} ({b.type}, default {b.default!r})"))
-        elif b is None:
+        if b is None:
             out.append(("removed", f"parameter {name}"))
+        elif a is None:
+            out.append(("added", f"parameter {name} ({b.type}, default {b.default!r})"))
         else:
             da, db = a.model_dump(), b.model_dump()
             diffs = [f"{k} {da.get(k)!r} → {db.get(k)!r}" for k in sorted(set(da) | set(db)) if da.get(k) != db.get(k)]
@@ -390,18 +396,17 @@ def _parameter_values(a: dict[str, ParameterValue], b: dict[str, ParameterValue]
         report.add("heading", "Parameter values")
     for name in changed:
         x, y = a.get(name), b.get(name)
-        if x is None:
-            report.add("added", f"{name} = {_shown(y)}")
-        elif y is None:
-            report.add("removed", f"{name} (was {_shown(x)})")
-        else:
+        if x is not None and y is not None:
             report.add("changed", f"{name}: {_shown(x)} → {_shown(y)}")
+        elif y is not None:
+            report.add("added", f"{name} = {_shown(y)}")
+        elif x is not None:
+            report.add("removed", f"{name} (was {_shown(x)})")
         out.append({"parameter": name, "old": x and x.model_dump(), "new": y and y.model_dump()})
     return out
 
 
-def _shown(value: ParameterValue | None) -> str:
-    assert value is not None
+def _shown(value: ParameterValue) -> str:
     return f"{value.value!r} ({value.origin})"
 
 
@@ -468,7 +473,7 @@ def format_json(report: Report) -> str:
 def format_docx(report: Report, template: tuple[bytes, str], epoch: int) -> bytes:
     """The report as DOCX, each text change a Word revision (w:ins / w:del) by "clausegen" at the
     build date (SOURCE_DATE_EPOCH, default 1980-01-01), so a lawyer can accept or reject it."""
-    stamp = datetime.fromtimestamp(epoch, tz=timezone.utc)
+    stamp = datetime.fromtimestamp(epoch, tz=UTC)
     tracked = redline.TrackedChanges(stamp.strftime("%Y-%m-%dT%H:%M:%SZ"), {})
     document = Document(document_id="diff-report", title=report.title, subtitle=report.subtitle, marking="",
                         client="", supplier="", profile_title="", library_name=report.library_name,
@@ -495,3 +500,21 @@ def format_docx(report: Report, template: tuple[bytes, str], epoch: int) -> byte
 
     properties = docx_rendering.Properties(stamp.isoformat(), {"clausegen.report": "diff"})
     return docx_rendering.build(document, template[0], template[1], properties, write)
+
+
+def run(args: argparse.Namespace) -> int:
+    needs_out(args)
+    report = compare(load_pair(args.old, args.new, args.library, args.catalogue, args.frameworks))
+    if args.format == "docx":
+        template = loading.load_templates(None, ["diff-report"]).docx["diff-report"]
+        data = format_docx(report, template, source_date_epoch(dict(os.environ)))
+    elif args.format == "md":
+        data = format_markdown(report).encode("utf-8")
+    elif args.format == "json":
+        data = format_json(report).encode("utf-8")
+    else:
+        color = args.color == "always" or (args.color == "auto" and args.out is None and sys.stdout.isatty()
+                                           and not os.environ.get("NO_COLOR"))
+        data = format_text(report, color).encode("utf-8")
+    emit(data, args.out)
+    return 0

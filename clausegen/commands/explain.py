@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
-
 from typing import Any
 
 from clausegen import loading
+from clausegen.commands import inputs
 from clausegen.facts import third_country_sub_suppliers
+from clausegen.models.project import Project
+from clausegen.pipeline import load_project
 from clausegen.selection import Selection, select
-from clausegen.validation import Project
 
 
 def explain(profile_path: Path, project: Project) -> str:
@@ -42,6 +44,9 @@ def explain(profile_path: Path, project: Project) -> str:
             lines.append(f"  - {omission.clause_id}@{omission.version}  left out: {omission.reason}")
         if any(sec.generated == "requirements" for sec in doc.spec.sections):
             for rp in s.requirements:
+                if not rp.in_document(doc.document_id):
+                    lines.append(f"  - {rp.requirement.id}  left out: scope is {rp.requirement.scope} only")
+                    continue
                 lines.append(f"  + {rp.requirement.id} ({rp.marked_as}, level {rp.requirement.level})  when {rp.reason}")
             for ro in s.omitted_requirements:
                 lines.append(f"  - {ro.requirement.id}  left out: {ro.reason}")
@@ -83,3 +88,9 @@ def _transfers(s: Selection) -> list[str]:
     return [f"  {sub.name} ({sub.country}): "
             + (MECHANISMS[sub.transfer] if sub.transfer else "no mechanism stated: to be agreed before any transfer")
             for _, sub in third_country_sub_suppliers(s.profile)]
+
+
+def run(args: argparse.Namespace) -> int:
+    project = load_project(inputs(args))
+    print(explain(args.profile, project), end="")
+    return 0

@@ -6,13 +6,16 @@ Every problem in every file is reported at once; nothing is written unless all f
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from clausegen import __version__, loading
-from clausegen.errors import Diagnostic, InputError
+from clausegen.commands import inputs
+from clausegen.errors import Diagnostic, InputError, display_path
 from clausegen.evaluation import evaluate
 from clausegen.evaluation_report import TITLE, About, document, sheets
 from clausegen.export.manifest import sha256
@@ -20,8 +23,9 @@ from clausegen.export.writing import write_all
 from clausegen.export.xlsx import write_sheets
 from clausegen.loading.answers import AnsweredMatrix, load_answers
 from clausegen.matrices import Matrix, matrix, requirement_rows, weight_problems
+from clausegen.models.project import Project
+from clausegen.pipeline import load_project, source_date_epoch
 from clausegen.selection import Selection, select
-from clausegen.validation import Project
 
 TENDER = "tender-requirements"
 
@@ -74,7 +78,7 @@ def load_all(paths: list[Path], expected: Matrix) -> list[AnsweredMatrix]:
     return answered
 
 
-def run(profile_path: Path, answer_paths: list[Path], project: Project, out: Path, epoch: int) -> Path:
+def write_evaluation(profile_path: Path, answer_paths: list[Path], project: Project, out: Path, epoch: int) -> Path:
     """Evaluate and write the report; returns the folder written to."""
     from clausegen.pipeline import export_report
 
@@ -87,7 +91,7 @@ def run(profile_path: Path, answer_paths: list[Path], project: Project, out: Pat
     about = About(selection.profile.id, selection.profile.title, selection.profile.client.name,
                   selection.facts.level.marking, lib.name, lib.version)
     report = document(evaluation, about)
-    created = datetime.fromtimestamp(epoch, tz=timezone.utc)
+    created = datetime.fromtimestamp(epoch, tz=UTC)
     custom = {"clausegen.library": f"{lib.name} {lib.version}", "clausegen.profile": selection.profile.id}
     files = {"evaluation.md": export_report(report, "md", epoch),
              "evaluation.docx": export_report(report, "docx", epoch),
@@ -110,3 +114,10 @@ def _record(current: Tender, project: Project, answered: list[AnsweredMatrix], f
         "files": {name: {"path": name, "sha256": sha256(data)} for name, data in files.items()},
     }
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def run(args: argparse.Namespace) -> int:
+    project = load_project(inputs(args))
+    folder = write_evaluation(args.profile, list(args.answers), project, args.out, source_date_epoch(dict(os.environ)))
+    print(f"wrote {display_path(folder)}/evaluation.md, .docx, .xlsx and evaluation.json")
+    return 0
