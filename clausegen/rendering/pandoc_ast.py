@@ -51,8 +51,7 @@ def document(doc: Document, target: str) -> bytes:
     meta = {"title": doc.title, "subtitle": doc.subtitle, "marking": doc.marking, "footer-left": doc.footer,
             "author": doc.client, "keywords": doc.marking}
     ast = {"pandoc-api-version": API_VERSION,
-           "meta": {key: {"t": "MetaInlines", "c": writer.inlines(text_inlines(value))}
-                    for key, value in meta.items() if value},
+           "meta": {key: {"t": "MetaInlines", "c": writer.meta(value)} for key, value in meta.items() if value},
            "blocks": [writer.block(block) for block in doc.blocks()]}
     return json.dumps(ast, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
@@ -61,12 +60,26 @@ class _Writer:
     def __init__(self, typst: bool) -> None:
         self.typst = typst
 
+    def meta(self, value: str) -> list[dict[str, Any]]:
+        """A document value for the template. Typst templates put it in a content block, where
+        pandoc does not know it starts a line: an empty block in front keeps "= " or "- " text."""
+        inlines = self.inlines(text_inlines(value))
+        return [_raw("#[]"), *inlines] if self.typst else inlines
+
+    def line_start(self, inlines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Typst reads "/ ", "= ", "- ", "1. " at the start of a table cell or list item as markup,
+        where pandoc's Typst writer does not escape them: an empty block in front keeps them text."""
+        first = inlines[0] if inlines else None
+        if self.typst and first and first["t"] == "Str" and not first["c"][:1].isalpha():
+            return [_raw("#[]"), *inlines]
+        return inlines
+
     def block(self, block: Block, tight: bool = False) -> dict[str, Any]:
         if isinstance(block, Heading):
             return {"t": "Header", "c": [block.level, [block.anchor, [], []],
                                          self.inlines(text_inlines(f"{block.number} {block.title}"))]}
         if isinstance(block, Paragraph):
-            return {"t": "Plain" if tight else "Para", "c": self.inlines(block.inlines)}
+            return {"t": "Plain" if tight else "Para", "c": self.line_start(self.inlines(block.inlines))}
         if isinstance(block, Note):
             return {"t": "BlockQuote", "c": [{"t": "Para", "c": self.inlines(block.inlines)}]}
         if isinstance(block, ListBlock):
@@ -97,7 +110,7 @@ class _Writer:
                                     [[_NO_ATTR, 0, [], body]], [_NO_ATTR, []]]}
 
     def _row(self, values: tuple[str, ...], anchor: str) -> list[Any]:
-        contents = [self.inlines(text_inlines(value)) for value in values]
+        contents = [self.line_start(self.inlines(text_inlines(value))) for value in values]
         if anchor and contents:  # the first cell is the row's link target (a requirement id)
             contents[0] = [{"t": "Span", "c": [[anchor, [], []], contents[0]]}]
         cells = [[_NO_ATTR, {"t": "AlignDefault"}, 1, 1, [{"t": "Plain", "c": inlines}] if inlines else []]
