@@ -17,14 +17,13 @@ from pathlib import Path
 import docx
 import pypdf
 import pytest
+from conftest import TINY
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
+from test_properties import yaml_quoted
 
 from clausegen.pipeline import BuildOptions, Inputs, load_project, render
-
-from conftest import TINY
-from test_properties import yaml_quoted
 
 FIELDS = ("title", "client.name", "supplier.name", "service.description", "sub_suppliers[0].name",
           "sub_suppliers[0].service")
