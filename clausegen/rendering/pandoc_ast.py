@@ -141,17 +141,14 @@ class _Writer:
         return out
 
     def text(self, text: str, after_break: bool = False) -> list[dict[str, Any]]:
+        """One Str for a whole run of text, spaces included: pandoc's writers print a Str's spaces
+        as spaces, and an AST of one node per word is several times larger to write and read."""
         out: list[dict[str, Any]] = []
         if self.typst and after_break and text[:1].isspace():
             # Typst drops the spaces and reads "- " or "= " after them as markup: an empty
             # content block in front keeps the line's text as text.
             out.append(_raw("#[]"))
-        for k, word in enumerate(re.split(r" +", text)):
-            if k:
-                out.append({"t": "Space"})
-            if word:
-                out += self._str(word)
-        return out
+        return out + self._str(text) if text else out
 
     def _str(self, word: str) -> list[dict[str, Any]]:
         if not self.typst:
