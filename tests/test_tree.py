@@ -162,7 +162,7 @@ def test_pandoc_ast_carries_headings_with_anchors_links_and_list_kinds():
     ref = CrossRef("x.one", "clause 1.1", "clause-x.one")
     ast = json.loads(pandoc_ast.document(document(Paragraph((ref,)), *parse(OBLIGATIONS)), "html5"))
     header = ast["blocks"][1]
-    assert header["t"] == "Header" and header["c"][:2] == [2, ["clause-x.one", [], []]]
+    assert header["t"] == "Header" and header["c"][:2] == [3, ["clause-x.one", [], []]]  # title 1, section 2
     assert ast["blocks"][2]["c"][0]["t"] == "Link" and ast["blocks"][2]["c"][0]["c"][2] == ["#clause-x.one", ""]
     lists = [b["c"][0] for b in ast["blocks"] if b["t"] == "OrderedList"]
     assert lists[0][1:] == [{"t": "LowerAlpha"}, {"t": "TwoParens"}]
@@ -172,7 +172,7 @@ def test_html_has_anchors_links_and_obligation_lists():
     ref = CrossRef("x.one", "clause 1.1", "clause-x.one")
     html = convert(pandoc_ast.document(document(Paragraph((ref,)), *parse(OBLIGATIONS)), "html5"), "html5",
                    DEFAULT_TEMPLATES / "document.html", "test")
-    assert '<h2 id="clause-x.one">1.1 Clause</h2>' in html
+    assert '<h3 id="clause-x.one">1.1 Clause</h3>' in html
     assert '<a href="#clause-x.one">' in html
     assert '<ol type="a">' in html and '<ol type="i">' in html
 

@@ -76,7 +76,8 @@ class _Writer:
 
     def block(self, block: Block, tight: bool = False) -> dict[str, Any]:
         if isinstance(block, Heading):
-            return {"t": "Header", "c": [block.level, [block.anchor, [], []],
+            # The templates write the document title as the one level-1 heading.
+            return {"t": "Header", "c": [block.level + 1, [block.anchor, [], []],
                                          self.inlines(text_inlines(f"{block.number} {block.title}"))]}
         if isinstance(block, Paragraph):
             return {"t": "Plain" if tight else "Para", "c": self.line_start(self.inlines(block.inlines))}
