@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import pypdf
@@ -137,3 +138,12 @@ def test_no_warning_when_the_condition_implies_the_target(tiny, cli):
     edit(tiny / PARTIES, "order: 1", "order: 1\ncondition: {field: risk_tier, at_least: high}")
     result = cli("validate")
     assert result.code == 0 and "can dangle" not in result.err
+
+
+def test_the_shipped_library_refers_to_sections_by_id_not_by_title():
+    from conftest import ROOT
+
+    titled = [f"{p.relative_to(ROOT)}:{n}" for p in sorted((ROOT / "clauses").rglob("*.md"))
+              for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1)
+              if re.search(r"\bsection \*[A-Z]", line)]
+    assert titled == []
