@@ -221,3 +221,18 @@ def test_the_writers_agree_on_the_text():
     docx_text = "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", body))
     for phrase in ("report;", "on site; and", "A note with", "bold", "a link"):
         assert phrase in md and phrase in docx_text
+
+
+def test_a_landscape_table_gets_a_turned_page_in_docx_and_pdf():
+    wide = Table(("A", "B"), (("x", "y"),), (1, 1), landscape=True)
+    body, _ = docx_xml(document(Paragraph((Text("Before."),)), wide, Paragraph((Text("After."),))))
+    sections = re.findall(r"<w:sectPr\b.*?</w:sectPr>", body, re.S)
+    assert len(sections) == 3  # portrait up to the table, the table turned, the template's own after it
+    assert 'w:orient="landscape"' in sections[1] and 'w:w="16838" w:h="11906"' in sections[1]
+    assert "landscape" not in sections[0] + sections[2]
+    assert body.index(">Before.<") < body.index(sections[0]) < body.index(">x<") < body.index(sections[1])
+    source = convert(pandoc_ast.document(document(wide), "typst"), "typst", DEFAULT_TEMPLATES / "document.typ", "t")
+    assert "#page(flipped: true)[" in source
+    reader = pypdf.PdfReader(io.BytesIO(compile_pdf(source, "test")))
+    shapes = [(float(p.mediabox.width) > float(p.mediabox.height)) for p in reader.pages]
+    assert shapes[0] is False and True in shapes

@@ -10,12 +10,14 @@ spaces.
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
+from lxml import etree
 
 from clausegen.models.document import Document
 from clausegen.models.tree import (
@@ -73,6 +75,8 @@ class Writer:
         self.style_ids = {style.name: style.style_id for style in self.docx.styles}
         section = self.docx.sections[0]
         self.text_width = int(section.page_width - section.left_margin - section.right_margin)
+        self.wide_width = int(section.page_height - section.left_margin - section.right_margin)
+        self.section_xml = etree.tostring(section._sectPr, encoding="unicode")
         self.bookmarks = 0
         self.obligation_abstract: str | None = None
 
@@ -130,8 +134,18 @@ class Writer:
                     self.block(inner, depth + 1, item_num)
 
     def table(self, table: Table) -> None:
+        """A landscape table gets a section of its own: the section before it ends portrait, the
+        one holding it is landscape, and the text after it goes on in the template's section."""
+        if not table.landscape:
+            self._table(table, self.text_width)
+            return
+        self._emit(f"<w:p><w:pPr>{self.section_xml}</w:pPr></w:p>")
+        self._table(table, self.wide_width)
+        self._emit(f"<w:p><w:pPr>{_landscape(self.section_xml)}</w:pPr></w:p>")
+
+    def _table(self, table: Table, width: int) -> None:
         total = sum(table.widths)
-        twips = [self.text_width * w // total // 635 for w in table.widths]
+        twips = [width * w // total // 635 for w in table.widths]
         out = [f'<w:tbl><w:tblPr><w:tblStyle w:val="{escape(self.style_ids["Clause Table"], _ATTR)}"/>'
                f'<w:tblW w:w="{sum(twips)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
                '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
@@ -265,6 +279,15 @@ def _add_obligation_numbering(numbering: Any) -> str:
     else:
         numbering.append(element)
     return abstract_id
+
+
+def _landscape(section_xml: str) -> str:
+    """The template's section properties turned landscape: page width and height swapped."""
+    size = re.search(r'<w:pgSz w:w="(\d+)" w:h="(\d+)"[^>]*/>', section_xml)
+    if size is None:
+        return section_xml
+    turned = f'<w:pgSz w:w="{size.group(2)}" w:h="{size.group(1)}" w:orient="landscape"/>'
+    return section_xml[:size.start()] + turned + section_xml[size.end():]
 
 
 def _run(text: str, bold: bool = False, italic: bool = False, nobreak: bool = False) -> str:

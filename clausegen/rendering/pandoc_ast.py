@@ -52,7 +52,7 @@ def document(doc: Document, target: str) -> bytes:
             "author": doc.client, "keywords": doc.marking}
     ast = {"pandoc-api-version": API_VERSION,
            "meta": {key: {"t": "MetaInlines", "c": writer.meta(value)} for key, value in meta.items() if value},
-           "blocks": [writer.block(block) for block in doc.blocks()]}
+           "blocks": [node for block in doc.blocks() for node in writer.top(block)]}
     return json.dumps(ast, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
@@ -73,6 +73,14 @@ class _Writer:
         if self.typst and first and first["t"] == "Str" and not first["c"][:1].isalpha():
             return [_raw("#[]"), *inlines]
         return inlines
+
+    def top(self, block: Block) -> list[dict[str, Any]]:
+        """A block of the body. A landscape table gets a turned page of its own in Typst, which
+        allows a page only at the top level of the document."""
+        if isinstance(block, Table) and block.landscape and self.typst:
+            return [{"t": "RawBlock", "c": ["typst", "#page(flipped: true)["]}, self.table(block),
+                    {"t": "RawBlock", "c": ["typst", "]"]}]
+        return [self.block(block)]
 
     def block(self, block: Block, tight: bool = False) -> dict[str, Any]:
         if isinstance(block, Heading):
