@@ -183,6 +183,9 @@ def _parser() -> argparse.ArgumentParser:
                         "missing files fall back to the shipped defaults (see docs/templates.md)")
     b.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
                    help="build N profiles at a time in worker processes (default: 1)")
+    b.add_argument("--answers", type=Path, default=None, metavar="WINNER.xlsx",
+                   help="the winning tenderer's answered matrix: the security appendix gets a schedule of what the "
+                        "supplier committed to, and the manifest records the file's sha256 (one profile only)")
     b.add_argument("--force", action="store_true",
                    help="rebuild profiles whose output is already current (by default they are skipped)")
 

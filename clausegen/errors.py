@@ -12,12 +12,18 @@ class Diagnostic:
 
     file: str
     line: int | None
-    field: str
+    field: str  # the dotted field; for a lint finding, the clause or requirement it is about
     message: str
     hint: str = ""
+    rule: str = ""  # a lint rule id (R-VAGUE ...); empty for validation problems, which are all errors
+    severity: str = "error"
+    subject: str = ""  # the word or parameter a lint finding names; a suppression may match it
 
     def format(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
+        if self.rule:
+            text = f"{where}: {self.severity} {self.rule}: " + (f"{self.field}: " if self.field else "") + self.message
+            return f"{text}\n    fix: {self.hint}" if self.hint else text
         text = f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
         return f"{text}\n    hint: {self.hint}" if self.hint else text
 
@@ -25,6 +31,8 @@ class Diagnostic:
 def display_path(path: Path | str) -> str:
     """Paths relative to the working directory where possible, for short messages."""
     p = Path(path)
+    if not p.is_absolute() and ".." not in p.parts:
+        return str(p)  # already relative to the working directory; resolving each of 5,000 files is slow
     try:
         return str(p.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:

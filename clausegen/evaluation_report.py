@@ -41,8 +41,10 @@ def document(evaluation: Evaluation, about: About) -> Document:
 def _rule(evaluation: Evaluation) -> str:
     rule = "Every minimum requirement must be answered yes; a tender that misses one is rejected."
     if evaluation.weights:
-        return (rule + " Award criteria are scored with the weights in the profile: yes earns the weight, partly "
-                f"half of it, no or no answer nothing. The highest possible score is {evaluation.max_score}.")
+        return (rule + " The award score counts the answers in Complies with the weights in the profile: yes earns "
+                "the weight, partly half of it, no or no answer nothing; the highest possible score is "
+                f"{evaluation.max_score}. It ranks what each tenderer says it offers and is the starting point "
+                "for, not a replacement of, the evaluation of quality the tender documents describe.")
     return rule + " The profile gives the award criteria no weights, so they are listed and not scored."
 
 

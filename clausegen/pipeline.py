@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from clausegen import loading
 from clausegen.assembly import assemble
@@ -19,18 +20,24 @@ from clausegen.export import manifest as manifests
 from clausegen.export.commit import commit, tidy
 from clausegen.export.pandoc import convert, pandoc_path
 from clausegen.export.pdf import compile_pdf, prestart, unsupported_values
+from clausegen.loading import cache
 from clausegen.loading.strict_yaml import Located
-from clausegen.matrices import weight_problems
+from clausegen.matrices import requirement_rows, weight_problems
 from clausegen.models.catalogue import Catalogue
 from clausegen.models.document import Document
 from clausegen.models.framework import Framework
 from clausegen.models.library import Library
+from clausegen.models.manifest import AnswersRef
 from clausegen.models.names import DEFAULT_FORMATS, FORMATS
 from clausegen.models.project import Project
 from clausegen.rendering import docx as docx_rendering
 from clausegen.rendering import markdown, pandoc_ast
 from clausegen.selection import Selection, select
+from clausegen.syntax import template_residue
 from clausegen.validation import validate
+
+if TYPE_CHECKING:
+    from clausegen.loading.answers import AnsweredMatrix
 
 DEFAULT_EPOCH = 315532800  # 1980-01-01T00:00:00Z, the earliest date a zip file can hold
 # Threads for pandoc and Typst per profile; CLAUSEGEN_EXPORT_THREADS=1 gives the plain sequential
@@ -54,6 +61,7 @@ class BuildOptions:
     documents: tuple[str, ...] | None = None
     templates: Path | None = None
     source_date_epoch: int = DEFAULT_EPOCH
+    answers: Path | None = None  # the winning tenderer's answered matrix (build --answers)
 
 
 @dataclass
@@ -91,6 +99,7 @@ def load_project(inputs: Inputs) -> Project:
     """Load and validate library, catalogue and source register; every problem at once."""
     sources = load_sources(inputs)
     project, problems = validate(sources.library, sources.catalogue, sources.frameworks, sources.located)
+    cache.current().save()
     if problems or project is None:
         raise InputError(problems)
     return project
@@ -121,12 +130,23 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
         raise InputError(weights)
     templates = loading.load_templates(options.templates, [d.document_id for d in selection.documents])
     base = manifests.inputs(selection, project, loaded)
+    winner = None
+    if options.answers is not None:
+        from clausegen import award  # reads xlsx: imported only when asked for
+
+        winner = award.load_winner(options.answers, selection, project, "pdf" in options.formats)
+        base = base.model_copy(update={"answers": AnswersRef(file=options.answers.name, tenderer=winner.tenderer,
+                                                             sha256=winner.sha256)})
     key = manifests.build_key(base, templates.hashable(), options.formats, options.source_date_epoch)
     folder = options.out / selection.profile.id
     if not force and manifests.up_to_date(folder, key):
         return BuildResult(selection.profile.id, folder, "unchanged", [], _warnings(selection)), None
     everything = select(loaded.profile, project, loaded.located) if options.documents else None
     documents = assemble(selection, project, loaded.located, everything)
+    if winner is not None:
+        rows = requirement_rows(selection, project)
+        documents = tuple(award.schedule(d, winner, rows) if d.document_id == "security-appendix" else d
+                          for d in documents)
     if {"pdf", "html"} & set(options.formats):
         pandoc_path()
     if "pdf" in options.formats:
@@ -139,7 +159,8 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
     })
     by_document = _render_documents(documents, options.formats, templates, properties)
     if "xlsx" in options.formats:
-        _add_workbooks(by_document, documents, selection, project, options.source_date_epoch, properties.custom)
+        _add_workbooks(by_document, documents, selection, project, options.source_date_epoch, properties.custom,
+                       winner)
     files = {f"{doc}.{fmt}": data for doc, by_fmt in by_document.items() for fmt, data in by_fmt.items()}
     files["manifest.json"] = manifests.manifest(base, by_document, key)
     result = BuildResult(selection.profile.id, folder, "built", list(files), _warnings(selection))
@@ -166,7 +187,7 @@ def _render_documents(documents: tuple[Document, ...], formats: tuple[str, ...],
         pending = {}
         for document in documents:
             text = markdown.write(document)
-            residue = next((r for r in markdown.RESIDUE if r in text), None)
+            residue = template_residue(text)
             if residue:
                 raise RenderError(Diagnostic(document.document_id, None, "", f"template residue {residue!r} in the output",
                                              "a clause printed template syntax; check its body"))
@@ -186,7 +207,7 @@ def _render_documents(documents: tuple[Document, ...], formats: tuple[str, ...],
 
 
 def _add_workbooks(by_document: dict[str, dict[str, bytes]], documents: tuple[Document, ...], selection: Selection,
-                   project: Project, epoch: int, custom: dict[str, str]) -> None:
+                   project: Project, epoch: int, custom: dict[str, str], winner: AnsweredMatrix | None) -> None:
     """The xlsx of each document that is a table at heart; other documents have none."""
     from clausegen.export.xlsx import write_matrix
     from clausegen.matrices import matrix
@@ -194,24 +215,23 @@ def _add_workbooks(by_document: dict[str, dict[str, bytes]], documents: tuple[Do
     created = datetime.fromtimestamp(epoch, tz=UTC)
     for document in documents:
         table = matrix(document.document_id, selection, project, document.title, document.subtitle)
+        if table is not None and winner is not None and document.document_id == "security-appendix":
+            from clausegen.award import appendix_matrix
+
+            table = appendix_matrix(table, winner)
         if table is not None:
             by_document[document.document_id]["xlsx"] = write_matrix(table, created, custom)
 
 
 def _pdf(document: Document, templates: loading.Templates) -> bytes:
-    typst_source = convert(pandoc_ast.document(document, "typst"), "typst", _template_file(templates.typst),
+    typst_source = convert(pandoc_ast.document(document, "typst"), "typst", templates.private["typst"],
                            document.document_id)
     return compile_pdf(typst_source, document.document_id, template=templates.typst[1])
 
 
 def _html(document: Document, templates: loading.Templates) -> bytes:
-    return convert(pandoc_ast.document(document, "html5"), "html5", _template_file(templates.html),
+    return convert(pandoc_ast.document(document, "html5"), "html5", templates.private["html"],
                    document.document_id).encode("utf-8")
-
-
-def _template_file(template: tuple[bytes, str]) -> Path:
-    """Pandoc reads templates from a path given on its command line (allowed under --sandbox)."""
-    return Path(template[1])
 
 
 def _warnings(selection: Selection) -> list[str]:

@@ -14,6 +14,7 @@ from jinja2 import TemplateSyntaxError, meta, nodes
 from clausegen import conditions as cond
 from clausegen import references
 from clausegen.errors import Collector, Diagnostic
+from clausegen.loading import cache
 from clausegen.loading.strict_yaml import Located
 from clausegen.models.catalogue import Catalogue
 from clausegen.models.framework import Framework
@@ -249,33 +250,58 @@ def _check_sources(sources: list[str], items: dict[str, str], file: str, line: i
 
 def _check_template(source: str, kind: str, params: set[str], file: str, first_line: int, field_name: str,
                     out: Collector, owner: str = "") -> None:
-    env = environment(kind)
-    try:
-        ast = env.parse(source)
-    except TemplateSyntaxError as e:
-        out.add(file, first_line + (e.lineno or 1) - 1, field_name, f"template syntax: {e.message}")
+    facts = _template_facts(source, kind)
+    if facts["syntax"]:
+        lineno, message = facts["syntax"]
+        out.add(file, first_line + lineno - 1, field_name, f"template syntax: {message}")
         return
-    except (RecursionError, ValueError) as e:  # nesting deeper than the parser can follow; a huge number
-        out.add(file, first_line, field_name, f"template cannot be read: {e}")
+    if facts["unreadable"]:
+        out.add(file, first_line, field_name, f"template cannot be read: {facts['unreadable']}")
         return
-    forbidden = forbidden_constructs(ast)
-    for lineno, message in forbidden:
+    for lineno, message in facts["forbidden"]:
         out.add(file, first_line + lineno - 1, field_name, message,
                 "declare a parameter with a default instead" if "missing value" in message or "other files" in message
                 else "see 'What a clause body may use' in docs/format.md")
-    if forbidden:
+    if facts["forbidden"]:
         return
-    # Not compiled here: with thousands of clauses that would double the load time. Templates
-    # Python cannot compile (too deeply nested) are refused when they first render, located.
     # ref() is for clause bodies: a requirement text is a table cell, with no place for a link.
     allowed = params | set(TEMPLATE_FIELDS) | DERIVED_NAMES | (TEMPLATE_GLOBALS if kind == "markdown" else {"range"})
-    for name in sorted(meta.find_undeclared_variables(ast) - allowed):
-        line = next((n.lineno for n in ast.find_all(nodes.Name) if n.name == name), 1)
-        out.add(file, first_line + line - 1, field_name,
+    for name in sorted(set(facts["names"]) - allowed):
+        out.add(file, first_line + facts["names"][name] - 1, field_name,
                 f"{{{{ {name} }}}} is neither a declared parameter nor a profile field",
                 f"declare `{name}` under parameters" + (f" of {owner}" if owner else ""))
-    for lineno, message in _attribute_problems(ast):
+    for lineno, message in facts["attributes"]:
         out.add(file, first_line + lineno - 1, field_name, message)
+
+
+def _template_facts(source: str, kind: str) -> dict[str, Any]:
+    """What the checks need from a template, as JSON data: it depends only on the text, so it is cached on disk.
+
+    Not compiled here: with thousands of clauses that would double the load time. Templates Python
+    cannot compile (too deeply nested) are refused when they first render, located.
+    """
+    store = cache.current()
+    entry_key = cache.key("template", kind, source)
+    hit = store.get(entry_key)
+    if isinstance(hit, dict) and set(hit) == {"syntax", "unreadable", "forbidden", "names", "attributes"}:
+        return hit
+    facts: dict[str, Any] = {"syntax": None, "unreadable": None, "forbidden": [], "names": {}, "attributes": []}
+    try:
+        ast = environment(kind).parse(source)
+    except TemplateSyntaxError as e:
+        facts["syntax"] = [e.lineno or 1, e.message]
+    except (RecursionError, ValueError) as e:  # nesting deeper than the parser can follow; a huge number
+        facts["unreadable"] = str(e)
+    else:
+        facts["forbidden"] = [list(problem) for problem in forbidden_constructs(ast)]
+        if not facts["forbidden"]:
+            first_use: dict[str, int] = {}
+            for node in ast.find_all(nodes.Name):
+                first_use.setdefault(node.name, node.lineno)
+            facts["names"] = {name: first_use.get(name, 1) for name in meta.find_undeclared_variables(ast)}
+            facts["attributes"] = [list(problem) for problem in _attribute_problems(ast)]
+    store.put(entry_key, facts)
+    return facts
 
 
 def _uses_supplier(source: str) -> int | None:

@@ -24,6 +24,12 @@ class MarkdownSnapshot(SingleFileSnapshotExtension):
     _write_mode = WriteMode.TEXT
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cache_in_a_temporary_folder(tmp_path_factory):
+    """The suite never writes into the user's cache; one folder for the session, as for a user."""
+    os.environ["CLAUSEGEN_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+
+
 @pytest.fixture
 def md_snapshot(snapshot):
     return snapshot.use_extension(MarkdownSnapshot)

@@ -113,7 +113,8 @@ def test_a_timeline_outside_the_calendar_is_an_error_at_contract_start(project, 
     profile = tmp_path / "edge.yaml"
     profile.write_text(source.replace('  start: "2027-03-01"\n  term_months: 24\n',
                                       f'  start: "{start}"\n  term_months: {term}\n'), encoding="utf-8")
-    expected = (f"{profile}:34: contract.start: the exit timeline cannot be dated: {message}\n"
+    line = source.splitlines().index('  start: "2027-03-01"') + 1
+    expected = (f"{profile}:{line}: contract.start: the exit timeline cannot be dated: {message}\n"
                 "    hint: check contract.start, contract.term_months and the exit periods")
     with pytest.raises(InputError) as e:
         render(profile, project, BuildOptions(formats=("md",)))

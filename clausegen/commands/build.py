@@ -136,8 +136,12 @@ def run(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         raise UsageError(Diagnostic("--jobs", None, "", f"{args.jobs} is not a number of worker processes",
                                     "use 1 or more"))
+    if args.answers is not None and len(args.profiles) != 1:
+        raise UsageError(Diagnostic("--answers", None, "", "the winner's answers belong to one tender",
+                                    "build one profile with --answers"))
     options = BuildOptions(out=args.out, formats=formats or DEFAULT_FORMATS, documents=documents,
-                           templates=args.templates, source_date_epoch=source_date_epoch(dict(os.environ)))
+                           templates=args.templates, source_date_epoch=source_date_epoch(dict(os.environ)),
+                           answers=args.answers)
     sources = inputs(args)
     project = load_project(sources)
     console = Console(stderr=True, highlight=False, soft_wrap=True)

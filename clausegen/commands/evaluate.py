@@ -18,6 +18,7 @@ from clausegen.commands import inputs
 from clausegen.errors import Diagnostic, InputError, display_path
 from clausegen.evaluation import evaluate
 from clausegen.evaluation_report import TITLE, About, document, sheets
+from clausegen.export.commit import folder_lock
 from clausegen.export.manifest import sha256
 from clausegen.export.writing import write_all
 from clausegen.export.xlsx import write_sheets
@@ -98,7 +99,8 @@ def write_evaluation(profile_path: Path, answer_paths: list[Path], project: Proj
              "evaluation.xlsx": write_sheets(sheets(evaluation), TITLE, about.marking, created, custom)}
     files["evaluation.json"] = _record(current, project, answered, files)
     folder = out / selection.profile.id
-    write_all(folder, files)
+    with folder_lock(folder):  # a build of the profile swaps the whole folder: not while this writes
+        write_all(folder, files)
     return folder
 
 

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from clausegen.errors import Diagnostic, UsageError, display_path
 from clausegen.lint import clauses, definitions, events, requirements
-from clausegen.lint.findings import RULES, Finding, Item, Rule
+from clausegen.lint.findings import RULES, Item, Rule, finding
 from clausegen.loading.strict_yaml import Located
 from clausegen.models.catalogue import Catalogue
 from clausegen.models.framework import Framework
@@ -32,8 +32,8 @@ CONSISTENCY = True
 
 @dataclass(frozen=True)
 class Report:
-    findings: tuple[Finding, ...]
-    suppressed: tuple[tuple[Finding, Suppression], ...]
+    findings: tuple[Diagnostic, ...]
+    suppressed: tuple[tuple[Diagnostic, Suppression], ...]
     requirements: int
     clauses: int
 
@@ -54,7 +54,7 @@ def lint(library: Library, catalogue: Catalogue, frameworks: list[Framework] | t
         return (lambda path: loc.line(path)) if loc else (lambda path: None)
 
     items: list[Item] = []
-    found: list[Finding] = []
+    found: list[Diagnostic] = []
     needed = clauses.generated_needs(library)
     reqs = [(level, i, req) for level in catalogue.levels for i, req in enumerate(level.requirements)]
     for _level, i, req in reqs:
@@ -103,53 +103,53 @@ def document_sources(library: Library, catalogue: Catalogue, items: dict[str, It
     return out
 
 
-def _definitions(library: Library, catalogue: Catalogue, items: dict[str, Item], terms: LintTerms) -> list[Finding]:
+def _definitions(library: Library, catalogue: Catalogue, items: dict[str, Item], terms: LintTerms) -> list[Diagnostic]:
     known = frozenset(terms.known_names or ())
-    out: list[Finding] = []
+    out: list[Diagnostic] = []
     for doc_id, sources in document_sources(library, catalogue, items).items():
         out += definitions.check(doc_id, sources, known)
     return out
 
 
-def _apply_suppressions(found: list[Finding], items: list[Item]):
+def _apply_suppressions(found: list[Diagnostic], items: list[Item]):
     by_label = {i.label: i for i in items}
     shown, suppressed, used = [], [], set()
-    for finding in found:
-        item = by_label.get(finding.item)
+    for found_one in found:
+        item = by_label.get(found_one.field)
         match = None
-        if item is not None and RULES[finding.rule_id].suppressible:
-            match = next((s for s in item.suppressions if s.rule == finding.rule_id and s.reason.strip()
-                          and (s.subject is None or s.subject.lower() == finding.subject.lower())), None)
+        if item is not None and RULES[found_one.rule].suppressible:
+            match = next((s for s in item.suppressions if s.rule == found_one.rule and s.reason.strip()
+                          and (s.subject is None or s.subject.lower() == found_one.subject.lower())), None)
         if match is None:
-            shown.append(finding)
+            shown.append(found_one)
         else:
-            suppressed.append((finding, match))
-            used.add((finding.item, id(match)))
+            suppressed.append((found_one, match))
+            used.add((found_one.field, id(match)))
     return shown, suppressed, used
 
 
-def _suppression_findings(items: list[Item], used: set) -> list[Finding]:
+def _suppression_findings(items: list[Item], used: set) -> list[Diagnostic]:
     out = []
     for item in items:
         for k, s in enumerate(item.suppressions):
             line = item.line("lint", "suppress", k)
             rule = RULES.get(s.rule)
             if rule is None:
-                out.append(Finding(item.file, line, "L-SUPPRESS", f"suppression of unknown rule {s.rule}",
+                out.append(finding(item.file, line, "L-SUPPRESS", f"suppression of unknown rule {s.rule}",
                                    "rules: " + ", ".join(r for r, v in RULES.items() if v.suppressible),
                                    item.label, s.rule))
             elif not rule.suppressible:
                 fix = ("fix the suppression itself" if s.rule.startswith("L-") else
                        "fix the finding; `clausegen validate` refuses it as well")
-                out.append(Finding(item.file, line, "L-SUPPRESS", f"{s.rule} cannot be suppressed", fix,
+                out.append(finding(item.file, line, "L-SUPPRESS", f"{s.rule} cannot be suppressed", fix,
                                    item.label, s.rule))
             elif not s.reason.strip():
-                out.append(Finding(item.file, line, "L-SUPPRESS", f"suppression of {s.rule} has no reason",
+                out.append(finding(item.file, line, "L-SUPPRESS", f"suppression of {s.rule} has no reason",
                                    f"add reason: \"why {s.rule} does not apply here\", so a reviewer can judge it",
                                    item.label, s.rule))
             elif (item.label, id(s)) not in used:
                 what = f"{s.rule} about {s.subject!r}" if s.subject else s.rule
-                out.append(Finding(item.file, line, "L-UNUSED", f"suppression of {what} silences nothing",
+                out.append(finding(item.file, line, "L-UNUSED", f"suppression of {what} silences nothing",
                                    "remove it: the finding it was for is gone", item.label, s.rule))
     return out
 
@@ -200,8 +200,9 @@ def format_text(report: Report) -> str:
 
 
 def format_json(report: Report) -> str:
-    def one(f: Finding) -> dict:
-        return {**asdict(f), "severity": f.severity}
+    def one(f: Diagnostic) -> dict:
+        return {"file": f.file, "line": f.line, "rule_id": f.rule, "message": f.message, "fix": f.hint,
+                "item": f.field, "subject": f.subject, "severity": f.severity}
 
     data = {
         "findings": [one(f) for f in report.findings],
@@ -214,4 +215,4 @@ def format_json(report: Report) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-__all__ = ["RULES", "Finding", "Item", "Report", "Rule", "format_json", "format_text", "lint", "scope", "within"]
+__all__ = ["RULES", "Item", "Report", "Rule", "format_json", "format_text", "lint", "scope", "within"]

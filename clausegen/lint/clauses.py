@@ -11,7 +11,8 @@ from typing import Any
 from jinja2 import Environment, TemplateSyntaxError, meta, nodes
 from packaging.version import Version
 
-from clausegen.lint.findings import Finding, Item
+from clausegen.errors import Diagnostic
+from clausegen.lint.findings import Item, finding
 from clausegen.models.catalogue import Catalogue, Requirement
 from clausegen.models.framework import Framework
 from clausegen.models.library import Clause, Library
@@ -38,7 +39,7 @@ _OPENXML = re.compile(rf"(?<!\\){_XML_TAG}(?:[^<>\n]*{_XML_TAG})*")
 
 
 def check_clause(clause: Clause, item: Item, frameworks: Sequence[Framework],
-                 needed_parameters: frozenset[str]) -> list[Finding]:
+                 needed_parameters: frozenset[str]) -> list[Diagnostic]:
     out = _template_rules([(clause.body, clause.body_line, "body")], set(clause.parameters), item,
                           needed_parameters, ("parameters",))
     out += _raw_in_markdown(clause.body, clause.body_line, item)
@@ -46,7 +47,7 @@ def check_clause(clause: Clause, item: Item, frameworks: Sequence[Framework],
     return out
 
 
-def check_requirement_templates(req: Requirement, item: Item, frameworks: Sequence[Framework]) -> list[Finding]:
+def check_requirement_templates(req: Requirement, item: Item, frameworks: Sequence[Framework]) -> list[Diagnostic]:
     parts = [(req.text, item.line("text"), "text"), (req.verification, item.line("verification"), "verification")]
     out = _template_rules([(s, line or 1, name) for s, line, name in parts], set(req.parameters), item,
                           frozenset(), ("parameters",), one_line=True)
@@ -57,9 +58,9 @@ def check_requirement_templates(req: Requirement, item: Item, frameworks: Sequen
 
 
 def _template_rules(parts: list[tuple[str, int, str]], declared: set[str], item: Item,
-                    needed: frozenset[str], params_path: tuple, one_line: bool = False) -> list[Finding]:
+                    needed: frozenset[str], params_path: tuple, one_line: bool = False) -> list[Diagnostic]:
     """C-SYNTAX, C-DEFAULT, C-PARAM-UNDECLARED over the parts; C-PARAM-UNUSED over them together."""
-    out: list[Finding] = []
+    out: list[Diagnostic] = []
     used: set[str] = set()
     parsed_all = True
     for source, first_line, part in parts:
@@ -67,7 +68,7 @@ def _template_rules(parts: list[tuple[str, int, str]], declared: set[str], item:
             ast = _PARSER.parse(source)
         except TemplateSyntaxError as e:
             parsed_all = False
-            out.append(Finding(item.file, first_line + (0 if one_line else (e.lineno or 1) - 1), "C-SYNTAX",
+            out.append(finding(item.file, first_line + (0 if one_line else (e.lineno or 1) - 1), "C-SYNTAX",
                                f"{part}: template syntax: {e.message}", "run `clausegen validate` for details",
                                item.label))
             continue
@@ -91,7 +92,7 @@ def _template_rules(parts: list[tuple[str, int, str]], declared: set[str], item:
                 fix = f"a valid profile always sets {subject}; use it as it is"
             else:
                 fix = f"declare {root or 'the value'} under parameters with a default, and print {{{{ {subject} }}}}"
-            out.append(Finding(item.file, line_of(node), "C-DEFAULT",
+            out.append(finding(item.file, line_of(node), "C-DEFAULT",
                                f"{part}: {what} on {subject or 'an expression'} hides a missing value", fix,
                                item.label, subject))
         for name in sorted(names - declared - PROFILE_NAMES):
@@ -99,20 +100,20 @@ def _template_rules(parts: list[tuple[str, int, str]], declared: set[str], item:
             close = difflib.get_close_matches(name, sorted(declared), n=1)
             fix = (f"did you mean {{{{ {close[0]} }}}}? " if close else "") + \
                 f"otherwise declare it: parameters: {{{name}: {{type: integer, default: ..., description: \"...\"}}}}"
-            out.append(Finding(item.file, line_of(name_node) if name_node else first_line, "C-PARAM-UNDECLARED",
+            out.append(finding(item.file, line_of(name_node) if name_node else first_line, "C-PARAM-UNDECLARED",
                                f"{part}: {{{{ {name} }}}} is neither a declared parameter nor a profile field", fix,
                                item.label, name))
     if parsed_all:
         for name in sorted(declared - used - needed):
-            out.append(Finding(item.file, item.line(*params_path, name), "C-PARAM-UNUSED",
+            out.append(finding(item.file, item.line(*params_path, name), "C-PARAM-UNUSED",
                                f"parameter {name} is declared but the text never uses it",
                                f"use {{{{ {name} }}}} in the text, or remove the declaration", item.label, name))
     return out
 
 
-def _raw_in_markdown(body: str, first_line: int, item: Item) -> list[Finding]:
+def _raw_in_markdown(body: str, first_line: int, item: Item) -> list[Diagnostic]:
     """Raw HTML/OpenXML tokens and raw-format blocks, found by the Markdown parser; LaTeX and entities by pattern."""
-    out: list[Finding] = []
+    out: list[Diagnostic] = []
     for token, offset in located_tokens(_blank_tags(body)):
         line = first_line + offset
         if token.type in ("html_block", "html_inline"):
@@ -120,7 +121,7 @@ def _raw_in_markdown(body: str, first_line: int, item: Item) -> list[Finding]:
         elif (token.type == "fence" and "{=" in token.info) or (token.type in ("text", "code_inline")
                                                                  and "{=" in token.content):
             shown = token.info if token.type == "fence" else token.content
-            out.append(Finding(item.file, line, "C-RAW", f"body: raw output block {_clip(shown)!r}",
+            out.append(finding(item.file, line, "C-RAW", f"body: raw output block {_clip(shown)!r}",
                                "write plain Markdown; every format is produced from it", item.label, shown))
     for m in _OPENXML.finditer(_blank_tags(body)):
         out.append(_raw_finding(m.group(), first_line + body.count("\n", 0, m.start()), "body", item))
@@ -128,15 +129,15 @@ def _raw_in_markdown(body: str, first_line: int, item: Item) -> list[Finding]:
     return out
 
 
-def _raw_in_text(text: str, line: int | None, part: str, item: Item) -> list[Finding]:
+def _raw_in_text(text: str, line: int | None, part: str, item: Item) -> list[Diagnostic]:
     """Requirement texts are printed verbatim in tables, so any markup shows up as literal characters."""
     out = [_raw_finding(m.group(), line, part, item) for m in _TAG.finditer(_blank_tags(text))]
     return out + _patterns(text, line, part, item, (_LATEX, _ENTITY), one_line=True)
 
 
-def _raw_finding(markup: str, line: int | None, part: str, item: Item) -> Finding:
+def _raw_finding(markup: str, line: int | None, part: str, item: Item) -> Diagnostic:
     kind = "OpenXML" if re.search(r"</?w:|<\?xml", markup) else "HTML"
-    return Finding(item.file, line, "C-RAW", f"{part}: raw {kind} {_clip(markup)!r}",
+    return finding(item.file, line, "C-RAW", f"{part}: raw {kind} {_clip(markup)!r}",
                    "write plain text with Markdown emphasis or lists; escape a literal < as \\<", item.label,
                    _clip(markup))
 
@@ -150,7 +151,7 @@ def _patterns(text: str, first_line: int | None, part: str, item: Item, patterns
                 message, fix = f"{part}: HTML entity {m.group()!r}", "write the character itself"
             else:
                 message, fix = f"{part}: LaTeX {m.group()!r}", "write plain text; layout comes from the templates"
-            out.append(Finding(item.file, line, "C-RAW", message, fix, item.label, m.group()))
+            out.append(finding(item.file, line, "C-RAW", message, fix, item.label, m.group()))
     return out
 
 
@@ -159,13 +160,13 @@ def _blank_tags(text: str) -> str:
     return re.sub(r"\{\{.*?\}\}|\{%.*?%\}", lambda m: " " * len(m.group()), text, flags=re.DOTALL)
 
 
-def _sources(sources: list[str], frameworks: Sequence[Framework], item: Item, line: int | None) -> list[Finding]:
+def _sources(sources: list[str], frameworks: Sequence[Framework], item: Item, line: int | None) -> list[Diagnostic]:
     known = [i.id for fw in frameworks for i in fw.items]
     out = []
     for source in sources:
         if source not in set(known):
             close = difflib.get_close_matches(source, known, n=1)
-            out.append(Finding(item.file, line, "C-SOURCES", f"cites {source}, which the register does not list",
+            out.append(finding(item.file, line, "C-SOURCES", f"cites {source}, which the register does not list",
                                (f"did you mean {close[0]}? " if close else "") +
                                "cite an item id from frameworks/*.yaml, or register the item there",
                                item.label, source))
@@ -178,7 +179,7 @@ def generated_needs(library: Library) -> frozenset[str]:
                      for name in GENERATED_NEEDS.get(section.generated or "", ()))
 
 
-def deprecated(library: Library, items: dict[str, Item]) -> list[Finding]:
+def deprecated(library: Library, items: dict[str, Item]) -> list[Diagnostic]:
     """A deprecated version needs a newer active version of the same clause to replace it."""
     out = []
     for clause_id in sorted({c.id for c in library.clauses}):
@@ -193,7 +194,7 @@ def deprecated(library: Library, items: dict[str, Item]) -> list[Finding]:
             effect = (f"profiles get the older {older[-1].version} unless they pin another" if older
                       else "no version is active, so no profile gets this clause")
             item = items[f"{clause.id}@{clause.version}"]
-            out.append(Finding(item.file, item.line("status"), "C-DEPRECATED",
+            out.append(finding(item.file, item.line("status"), "C-DEPRECATED",
                                f"deprecated, and no newer active version replaces it: {effect}",
                                f"add {clause.id}@<newer version>.md with status: active and name it in this "
                                "version's changelog; if the clause is withdrawn on purpose, suppress this with "
@@ -202,7 +203,7 @@ def deprecated(library: Library, items: dict[str, Item]) -> list[Finding]:
 
 
 def undeclared_settings(library: Library, catalogue: Catalogue,
-                        where_in: Callable[[str], Callable[[tuple], int | None]]) -> list[Finding]:
+                        where_in: Callable[[str], Callable[[tuple], int | None]]) -> list[Diagnostic]:
     """Level files and risk tiers that set a parameter no clause or requirement declares."""
     declared = {n for c in library.clauses for n in c.parameters} | \
                {n for lvl in catalogue.levels for r in lvl.requirements for n in r.parameters}
@@ -217,7 +218,7 @@ def undeclared_settings(library: Library, catalogue: Catalogue,
             if name in declared:
                 continue
             close = difflib.get_close_matches(name, sorted(declared), n=1)
-            out.append(Finding(file, where_in(file)(path + (name,)), "C-PARAM-UNDECLARED",
+            out.append(finding(file, where_in(file)(path + (name,)), "C-PARAM-UNDECLARED",
                                f"{owner} sets {name}, which no clause or requirement declares",
                                (f"did you mean {close[0]}? " if close else "") +
                                "declare it under parameters of the clause or requirement that uses it",

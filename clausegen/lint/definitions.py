@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from clausegen.lint.findings import Finding, Item
+from clausegen.errors import Diagnostic
+from clausegen.lint.findings import Item, finding
 from clausegen.lint.periods import template_text
 
 DEFINITION = re.compile(
@@ -59,11 +60,11 @@ def _line(source: Source, text: str, index: int) -> int | None:
     return source.first_line if source.one_line else source.first_line + text.count("\n", 0, index)
 
 
-def check(document: str, sources: list[Source], known: frozenset[str]) -> list[Finding]:
+def check(document: str, sources: list[Source], known: frozenset[str]) -> list[Diagnostic]:
     """Findings for one document. `known` are capitalised words and names that need no definition."""
     terms = definitions(sources)
     known = known | _names()
-    out: list[Finding] = []
+    out: list[Diagnostic] = []
     used: set[str] = set()
     lower = {t: re.compile(rf"(?<![\w-]){re.escape(t.lower())}(?![\w-])") for t in terms if t.lower() != t and
              not t.isupper()}
@@ -78,7 +79,7 @@ def check(document: str, sources: list[Source], known: frozenset[str]) -> list[F
             m = pattern.search(text)
             if m and term not in flagged:
                 flagged.add(term)
-                out.append(Finding(source.item.file, _line(source, text, m.start()), "T-LOWERCASE",
+                out.append(finding(source.item.file, _line(source, text, m.start()), "T-LOWERCASE",
                                    f"{document}: {m.group(0)!r} is the defined term {term!r} in lower case",
                                    f"write {term!r}, or another word if the defined meaning is not meant",
                                    source.item.label, term))
@@ -86,13 +87,13 @@ def check(document: str, sources: list[Source], known: frozenset[str]) -> list[F
     for term, (source, offset) in sorted(terms.items()):
         if term not in used:
             line = None if source.first_line is None else source.first_line + (0 if source.one_line else offset)
-            out.append(Finding(source.item.file, line, "T-UNUSED", f"{document}: {term!r} is defined but never used",
+            out.append(finding(source.item.file, line, "T-UNUSED", f"{document}: {term!r} is defined but never used",
                                "remove the definition, or use the term", source.item.label, term))
     return out
 
 
 def _undefined(document: str, source: Source, text: str, terms: dict[str, tuple[Source, int]],
-               known: frozenset[str]) -> list[Finding]:
+               known: frozenset[str]) -> list[Diagnostic]:
     out = []
     reported: set[str] = set()
     for m in _CAPITALISED.finditer(text):
@@ -105,7 +106,7 @@ def _undefined(document: str, source: Source, text: str, terms: dict[str, tuple[
         if _covered(phrase, terms, known) or phrase in reported:
             continue
         reported.add(phrase)
-        out.append(Finding(source.item.file, _line(source, text, m.start()), "T-UNDEFINED",
+        out.append(finding(source.item.file, _line(source, text, m.start()), "T-UNDEFINED",
                            f"{document}: {phrase!r} is capitalised like a defined term, but no clause of the "
                            "document defines it", "define it in bold where first used, e.g. (the **"
                            f"{phrase}**), or write it in lower case", source.item.label, phrase))

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from clausegen.errors import Diagnostic
 from clausegen.lint import periods
-from clausegen.lint.findings import Finding, Item
+from clausegen.lint.findings import Item, finding
 from clausegen.models.catalogue import Catalogue
 from clausegen.models.library import Library
 
@@ -64,12 +65,12 @@ def _is_period(name: str, decl: object) -> bool:
     return getattr(decl, "type", "") == "integer" and bool(PERIOD_NAME.search(name))
 
 
-def check(library: Library, catalogue: Catalogue, items: dict[str, Item]) -> list[Finding]:
+def check(library: Library, catalogue: Catalogue, items: dict[str, Item]) -> list[Diagnostic]:
     decls, texts = gather(library, catalogue, items)
     return _split(decls) + _missing(decls) + _fixed(decls, texts) + _written_out(texts)
 
 
-def _split(decls: list[Declaration]) -> list[Finding]:
+def _split(decls: list[Declaration]) -> list[Diagnostic]:
     """Two parameters for one event can be set apart; the documents then contradict each other."""
     first: dict[str, str] = {}
     out = []
@@ -78,22 +79,22 @@ def _split(decls: list[Declaration]) -> list[Finding]:
             continue
         owner = first.setdefault(d.event, d.name)
         if owner != d.name:
-            out.append(Finding(d.item.file, d.item.line(*d.path, "event"), "E-EVENT-SPLIT",
+            out.append(finding(d.item.file, d.item.line(*d.path, "event"), "E-EVENT-SPLIT",
                                f"parameters {owner} and {d.name} both set the period of event {d.event}",
                                f"use {{{{ {owner} }}}} here and remove {d.name}: one event has one parameter",
                                d.item.label, d.name))
     return out
 
 
-def _missing(decls: list[Declaration]) -> list[Finding]:
-    return [Finding(d.item.file, d.item.line(*d.path), "E-EVENT-MISSING",
+def _missing(decls: list[Declaration]) -> list[Diagnostic]:
+    return [finding(d.item.file, d.item.line(*d.path), "E-EVENT-MISSING",
                     f"parameter {d.name} is a period but names no event",
                     "add `event: <id>` (registered under `events:` in library.yaml), so that the same "
                     "event cannot get a second period elsewhere", d.item.label, d.name)
             for d in decls if d.is_period and d.event is None]
 
 
-def _fixed(decls: list[Declaration], texts: list[Text]) -> list[Finding]:
+def _fixed(decls: list[Declaration], texts: list[Text]) -> list[Diagnostic]:
     """Fixed periods tied to an event: none where a parameter sets the event, all equal otherwise."""
     by_event = {d.event: d.name for d in decls if d.event}
     seen: dict[str, tuple[str, Item]] = {}
@@ -106,20 +107,20 @@ def _fixed(decls: list[Declaration], texts: list[Text]) -> list[Finding]:
             reported.add((t.item.label, phrase))
             line = t.item.line("lint", "periods", phrase)
             if event in by_event:
-                out.append(Finding(t.item.file, line, "E-EVENT-FIXED",
+                out.append(finding(t.item.file, line, "E-EVENT-FIXED",
                                    f"{phrase!r} is fixed for event {event}, which parameter {by_event[event]} sets",
                                    f"write {{{{ {by_event[event]} }}}} instead", t.item.label, phrase))
                 continue
             earlier = seen.setdefault(event, (phrase, t.item))
             if not periods.same(earlier[0], phrase):
-                out.append(Finding(t.item.file, line, "E-EVENT-CONFLICT",
+                out.append(finding(t.item.file, line, "E-EVENT-CONFLICT",
                                    f"{phrase!r} for event {event}, but {earlier[1].label} gives {earlier[0]!r}",
                                    "one event has one period: make them agree, or declare a parameter with "
                                    f"event: {event}", t.item.label, phrase))
     return out
 
 
-def _written_out(texts: list[Text]) -> list[Finding]:
+def _written_out(texts: list[Text]) -> list[Diagnostic]:
     out = []
     used: dict[tuple[str, str], bool] = {}
     for t in texts:
@@ -133,7 +134,7 @@ def _written_out(texts: list[Text]) -> list[Finding]:
                 used[(t.item.label, tied)] = True
                 continue
             line = None if t.first_line is None else t.first_line + (offset if t.item.base == () else 0)
-            out.append(Finding(t.item.file, line, "T-PERIOD", f"period {phrase!r} is written out",
+            out.append(finding(t.item.file, line, "T-PERIOD", f"period {phrase!r} is written out",
                                "take it from a parameter with an `event:`, or, if the law fixes it, tie it to "
                                "its event under lint: {periods: {\"" + phrase + "\": <event>}}", t.item.label,
                                phrase))
@@ -141,7 +142,7 @@ def _written_out(texts: list[Text]) -> list[Finding]:
     for (label, phrase), was_used in used.items():
         if not was_used:
             item = items[label]
-            out.append(Finding(item.file, item.line("lint", "periods", phrase), "L-UNUSED",
+            out.append(finding(item.file, item.line("lint", "periods", phrase), "L-UNUSED",
                                f"lint.periods names {phrase!r}, which the text does not contain",
                                "remove it, or write the phrase exactly as in the text", label, phrase))
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from clausegen.errors import Diagnostic
 from clausegen.models.lint import Suppression
 
 
@@ -44,25 +45,11 @@ RULES: dict[str, Rule] = {
 }
 
 
-@dataclass(frozen=True, order=True)
-class Finding:
-    file: str
-    line: int | None
-    rule_id: str
-    message: str
-    fix: str
-    item: str = ""  # requirement id or clause id@version the finding is about
-    subject: str = ""  # the word, parameter or item the finding names; suppressions may match it
-
-    @property
-    def severity(self) -> str:
-        return RULES[self.rule_id].severity
-
-    def format(self) -> str:
-        where = self.file if self.line is None else f"{self.file}:{self.line}"
-        owner = f"{self.item}: " if self.item else ""
-        text = f"{where}: {self.severity} {self.rule_id}: {owner}{self.message}"
-        return f"{text}\n    fix: {self.fix}" if self.fix else text
+def finding(file: str, line: int | None, rule_id: str, message: str, fix: str, item: str = "",
+            subject: str = "") -> Diagnostic:
+    """A lint finding is a Diagnostic with a rule and its severity; `item` is the clause or requirement."""
+    return Diagnostic(file, line, item, message, fix, rule=rule_id, severity=RULES[rule_id].severity,
+                      subject=subject)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from clausegen.syntax import TEMPLATE_TAG
+
 _NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "fifteen": 15, "twenty": 20,
@@ -29,14 +31,13 @@ PERIOD = re.compile(
     re.IGNORECASE,
 )
 # Template code is not text: "{{ deletion_days }} days" takes its number from a parameter.
-_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 # "the 24 hours after ..." is the same words as a deadline; a year as part of a legal citation
 # ("Regulation (EU) 2016/679") has no unit and never matches.
 
 
 def template_text(source: str) -> str:
     """The literal text of a template: every tag becomes a marker that holds no number."""
-    return _TEMPLATE.sub("\u00a7", source)
+    return TEMPLATE_TAG.sub("\u00a7", source)
 
 
 def find(source: str) -> list[tuple[str, int]]:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import difflib
 import re
 
-from clausegen.lint.findings import Finding, Item
+from clausegen.errors import Diagnostic
+from clausegen.lint.findings import Item, finding
 from clausegen.models.catalogue import Requirement
 from clausegen.models.lint import LintTerms
+from clausegen.syntax import TEMPLATE_TAG
 
 SUBJECT = "The supplier must "
 DEFINED_SUBJECT = "The Supplier must "  # the defined term, as the clauses write it
-_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 
 # A number (parameters print as one), a limit, or a quantifier that makes the requirement a
 # yes/no test ("every login", "no sub-supplier", "only the rights listed").
@@ -58,36 +59,36 @@ def _stand_in(tag: str) -> str:
 def plain(text: str) -> str:
     """The text as a reader sees it, with each template tag standing for a number (with its unit
     and "every" where a formatting filter writes them)."""
-    return _TAG.sub(lambda m: _stand_in(m.group()), text)
+    return TEMPLATE_TAG.sub(lambda m: _stand_in(m.group()), text)
 
 
-def check(req: Requirement, item: Item, terms: LintTerms) -> list[Finding]:
-    out: list[Finding] = []
+def check(req: Requirement, item: Item, terms: LintTerms) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
     text, verification = plain(req.text), plain(req.verification)
     text_line, verification_line = item.line("text"), item.line("verification")
     for part, value, line in (("text", text, text_line), ("verification", verification, verification_line)):
         for term, fix in vague_terms(value, terms):
-            out.append(Finding(item.file, line, "R-VAGUE", f"{part}: vague term {term!r}", fix, item.label, term))
+            out.append(finding(item.file, line, "R-VAGUE", f"{part}: vague term {term!r}", fix, item.label, term))
     if not text.startswith(SUBJECT) and not text.startswith(DEFINED_SUBJECT):
         found = " ".join(text.split()[:3])
-        out.append(Finding(item.file, text_line, "R-SUBJECT",
+        out.append(finding(item.file, text_line, "R-SUBJECT",
                            f"text starts {found!r}; a requirement starts \"The supplier must\"",
                            "rewrite it as \"The supplier must <verb> ...\": one party, one binding obligation",
                            item.label))
     if not _MEASURE.search(text):
-        out.append(Finding(item.file, text_line, "R-MEASURE", "text has no number, threshold or yes/no test",
+        out.append(finding(item.file, text_line, "R-MEASURE", "text has no number, threshold or yes/no test",
                            "add what can be counted or checked: a number, a parameter such as {{ x_days }}, "
                            "a standard, or a quantifier such as \"every\" or \"no\"", item.label))
     if not _TIME.search(text):
-        out.append(Finding(item.file, text_line, "R-TIME", "text has no deadline, time bound or frequency",
+        out.append(finding(item.file, text_line, "R-TIME", "text has no deadline, time bound or frequency",
                            "say when: \"within 30 days after ...\", \"at least every 12 months\", "
                            "or \"from the service start date\" for a standing obligation", item.label))
     second = second_obligation(text, terms)
     if second:
-        out.append(Finding(item.file, text_line, "R-SINGLE", f"text adds a second obligation: {second!r}",
+        out.append(finding(item.file, text_line, "R-SINGLE", f"text adds a second obligation: {second!r}",
                            "split it into two requirements, one obligation each", item.label, second))
     if not has_method(verification, terms):
-        out.append(Finding(item.file, verification_line, "R-VERIFY",
+        out.append(finding(item.file, verification_line, "R-VERIFY",
                            f"verification {_clip(verification)!r} names no method",
                            "say how the client checks it: inspection, demonstration, test, or a record it "
                            "reviews or compares, and when", item.label))
@@ -129,7 +130,7 @@ def has_method(verification: str, terms: LintTerms) -> bool:
     return bool(stems) and re.search(rf"\b(?:{stems})", verification, re.IGNORECASE) is not None
 
 
-def duplicates(reqs: list[tuple[Requirement, Item]], terms: LintTerms) -> list[Finding]:
+def duplicates(reqs: list[tuple[Requirement, Item]], terms: LintTerms) -> list[Diagnostic]:
     """Each near-duplicate pair once, on the later requirement (catalogue order: level, then file order)."""
     ratio = (terms.duplicate_percent or 100) / 100
     words = [re.findall(r"[a-z#]+(?:['-][a-z#]+)*", re.sub(r"\d+(?:[.,]\d+)*", "#", plain(r.text).lower()))
@@ -144,7 +145,7 @@ def duplicates(reqs: list[tuple[Requirement, Item]], terms: LintTerms) -> list[F
             if share >= ratio:
                 other, other_item = reqs[i]
                 where = f"{other_item.file}:{other_item.line('text')}" if other_item.line("text") else other_item.file
-                out.append(Finding(item.file, item.line("text"), "R-DUPLICATE",
+                out.append(finding(item.file, item.line("text"), "R-DUPLICATE",
                                    f"text nearly repeats {other.id} ({where}): {share:.0%} of the words agree",
                                    f"merge the two, or make the difference plain; if one tightens the other at a "
                                    f"higher level, say in its text that it replaces {other.id}",

@@ -8,19 +8,18 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from clausegen.errors import Diagnostic, InputError, display_path
-from clausegen.loading import docx_template, model_errors, strict_yaml
+from clausegen.loading import cache, docx_template, model_errors, pandoc_template, strict_yaml
 from clausegen.models.catalogue import Catalogue, CatalogueFile, LevelFile
 from clausegen.models.framework import Framework
 from clausegen.models.library import Clause, Library, LibraryFile
 from clausegen.models.profile import Profile
+from clausegen.syntax import CLAUSE_FILE
 
-CLAUSE_FILE = re.compile(r"^[a-z0-9]+(\.[a-z0-9]+(-[a-z0-9]+)*)+@(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)\.md$")
 ROOT_DOCS = {"README.md", "CHANGELOG.md"}
 
 
@@ -75,11 +74,14 @@ class Templates:
     docx: dict[str, tuple[bytes, str]]  # document id -> (bytes, file)
     typst: tuple[bytes, str]
     html: tuple[bytes, str]
+    partials: dict[str, dict[str, bytes]] = field(default_factory=dict)  # typst|html -> partial file -> bytes
+    private: dict[str, Path] = field(default_factory=dict)  # typst|html -> the checked copy pandoc reads
 
     def hashable(self) -> dict[str, bytes]:
-        """Template bytes by role, for deciding whether output is current."""
+        """Template bytes by role, for deciding whether output is current: everything pandoc may read."""
         out = {f"docx:{doc_id}": data for doc_id, (data, _) in self.docx.items()}
-        return {**out, "typst": self.typst[0], "html": self.html[0]}
+        parts = {f"{role}:{name}": data for role, files in self.partials.items() for name, data in files.items()}
+        return {**out, **parts, "typst": self.typst[0], "html": self.html[0]}
 
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "default"
@@ -88,25 +90,36 @@ DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "defa
 def load_templates(folder: Path | None, document_ids: list[str]) -> Templates:
     """A user's --templates folder wins file by file; the shipped defaults fill the gaps.
 
-    For a document, `<document id>.docx` is used if present, else `base.docx`."""
+    For a document, `<document id>.docx` is used if present, else `base.docx`. A Typst or HTML
+    template reads partials only from its own folder (pandoc_template.py)."""
     folders = ([folder] if folder else []) + [DEFAULT_TEMPLATES]
     if folder is not None and not folder.is_dir():
         raise InputError(Diagnostic(display_path(folder), None, "", "templates folder not found"))
 
-    def first(*names: str) -> tuple[bytes, str]:
+    def find(*names: str) -> Path:
         for base in folders:
             for name in names:
                 path = base / name
                 if path.is_symlink():
                     raise InputError(Diagnostic(display_path(path), None, "", "symbolic links are not allowed for templates"))
                 if path.is_file():
-                    return path.read_bytes(), display_path(path)
+                    return path
         raise InputError(Diagnostic(display_path(folders[0]), None, "", f"no template {names[-1]}"))
+
+    def first(*names: str) -> tuple[bytes, str]:
+        path = find(*names)
+        return path.read_bytes(), display_path(path)
 
     docx = {doc_id: first(f"{doc_id}.docx", "base.docx") for doc_id in document_ids}
     for data, name in dict.fromkeys(docx.values()):
         _check_docx(data, name)  # before docxtpl or python-docx ever open it
-    return Templates(docx, first("document.typ"), first("document.html"))
+    paths = {"typst": find("document.typ"), "html": find("document.html")}
+    main = {role: (path.read_bytes(), display_path(path)) for role, path in paths.items()}
+    partials = {role: pandoc_template.read_partials(main[role][0], path) for role, path in paths.items()}
+    for data, name in [main["html"], *((d, display_path(paths["html"].parent / n)) for n, d in partials["html"].items())]:
+        pandoc_template.check_html(data, name)
+    private = {role: pandoc_template.private_copy(main[role][0], path.name, partials[role]) for role, path in paths.items()}
+    return Templates(docx, main["typst"], main["html"], partials, private)
 
 
 @lru_cache(maxsize=16)
@@ -185,12 +198,38 @@ def split_front_matter(text: str, file: str) -> tuple[str, str, int]:
     raise InputError(Diagnostic(file, 1, "", "front matter is not closed by a '---' line"))
 
 
+def _read_front_matter(front: str, name: str) -> strict_yaml.Located:
+    """strict_yaml.read, through the disk cache: the parse depends only on the text."""
+    store = cache.current()
+    entry_key = cache.key("front-matter", front)
+    hit = store.get(entry_key)
+    if isinstance(hit, dict):
+        try:
+            lines = {tuple(path): line for path, line in hit["lines"]}
+            return strict_yaml.Located(hit["data"], name, lines, line_offset=1)
+        except (KeyError, TypeError, ValueError):
+            pass  # a damaged entry: parse again
+    located = strict_yaml.read(front, name, line_offset=1)
+    if _json_safe(located.data):
+        store.put(entry_key, {"data": located.data, "lines": [[list(p), n] for p, n in located.lines.items()]})
+    return located
+
+
+def _json_safe(value: object) -> bool:
+    """True when JSON gives back exactly this value (no integer mapping keys, no other types)."""
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _json_safe(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_json_safe(v) for v in value)
+    return value is None or isinstance(value, (str, int, bool))
+
+
 def _load_clause(path: Path):
     name = display_path(path)
     try:
         text = strict_yaml.decode(path.read_bytes(), name)
         front, body, body_line = split_front_matter(text, name)
-        located = strict_yaml.read(front, name, line_offset=1)
+        located = _read_front_matter(front, name)
     except strict_yaml.YamlError as e:
         return None, None, [e.diagnostic]
     except InputError as e:

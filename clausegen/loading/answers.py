@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from clausegen.errors import Collector, Diagnostic, InputError, display_path
 from clausegen.export.xlsx import INSTRUCTIONS_SHEET, META_SHEET, TENDERER_CELL
 from clausegen.matrices import ANSWERS, Matrix, row_hash
-from clausegen.rendering.markdown import RESIDUE
+from clausegen.syntax import template_residue
 
 MAX_FILE_BYTES = 10_000_000
 MAX_MEMBERS = 2_000
@@ -37,6 +37,8 @@ class Answer:
     description: str
     evidence: str
     cell: str  # where `complies` is, e.g. Requirements!F7
+    description_cell: str
+    evidence_cell: str
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,7 @@ def _unshowable(text: str) -> str:
     """Answers go into documents verbatim; what clausegen refuses in any document is refused here."""
     if "\t" in text:
         return "contains a tab, which documents cannot show as typed; use spaces"
-    residue = next((r for r in RESIDUE if r in text), None)
+    residue = template_residue(text)
     if residue:
         return f"contains {residue!r}, which clausegen refuses in documents as template syntax; write it otherwise"
     return ""
@@ -271,7 +273,8 @@ def _row(r: int, cells: list[Any], values: tuple[str, ...], fixed: int, want: di
         out.add(file, None, f"{sheet}!{_letter(fixed + 1)}{r}", f"{values[fixed]!r} is not an answer",
                 "write yes, partly or no")
     return Answer(req_id, complies, _answer(values[fixed + 1]), _answer(values[fixed + 2]),
-                  f"{sheet}!{_letter(fixed + 1)}{r}")
+                  f"{sheet}!{_letter(fixed + 1)}{r}", f"{sheet}!{_letter(fixed + 2)}{r}",
+                  f"{sheet}!{_letter(fixed + 3)}{r}")
 
 
 def _answer(value: str) -> str:

@@ -4,7 +4,6 @@ revisions (extracted with `git archive` into a temporary folder) and build manif
 from __future__ import annotations
 
 import io
-import re
 import subprocess
 import tarfile
 import tempfile
@@ -18,8 +17,8 @@ from clausegen.models.catalogue import Catalogue
 from clausegen.models.framework import Framework
 from clausegen.models.library import Clause, Library
 from clausegen.models.manifest import Manifest
+from clausegen.syntax import CLAUSE_REF
 
-CLAUSE_REF = re.compile(r"^([a-z0-9]+(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)+)@((?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*))$")
 GIT_TIMEOUT = 60
 KINDS = "a clause version (id@version), a manifest.json, a library or project folder, or a git revision"
 

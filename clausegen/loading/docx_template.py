@@ -37,6 +37,7 @@ from lxml import etree
 
 from clausegen.errors import Diagnostic, InputError
 from clausegen.rendering.environment import environment, forbidden_constructs
+from clausegen.syntax import TEMPLATE_TAG, template_residue
 
 MAX_FILE_BYTES = 20_000_000
 MAX_MEMBERS = 1_000
@@ -67,7 +68,6 @@ _CORE_NS = {"dc": "http://purl.org/dc/elements/1.1/",
 _CORE_TEMPLATES = ("dc:creator", "dc:description", "dc:identifier", "dc:language", "dc:subject", "dc:title")
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _W_P, _W_T = _W + "p", _W + "t"
-_JINJA_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 
 
 class _Refused(Exception):
@@ -242,11 +242,11 @@ def _check_paragraphs(part: str, root: etree._Element) -> None:
     for paragraph in root.iter(_W_P):
         text = "".join(node.text or "" for node in paragraph.iter(_W_T)
                        if next(node.iterancestors(_W_P), None) is paragraph)
-        rest = _JINJA_TAG.sub("", text)
-        if any(mark in rest for mark in ("{{", "{%", "{#", "}}", "%}", "#}")):
+        rest = TEMPLATE_TAG.sub("", text)
+        if template_residue(rest):
             raise _Refused(f"a Jinja tag in {part} is not closed inside its paragraph: {_short(text)!r}",
                            "keep each {{ }} and {% %} tag inside one paragraph; check for a missing brace")
-        for tag in _JINJA_TAG.finditer(text):
+        for tag in TEMPLATE_TAG.finditer(text):
             if re.match(r"\{[{%](p|tr|tc)\s", tag.group(0)) and text.strip() != tag.group(0):
                 raise _Refused(f"a paragraph tag in {part} is not alone in its paragraph: {_short(text)!r}",
                                "docxtpl replaces the whole paragraph of a {%p %}, {%tr %}, {%tc %} or {{p }} tag; "

@@ -8,6 +8,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
 
+from clausegen.syntax import template_residue
+
 # C0/C1 control characters other than newline and tab cannot appear in a Word document and would
 # be stripped silently by some writers, so they are errors. Lone surrogates cannot be encoded.
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
@@ -33,9 +35,9 @@ def _clean_text(value: str) -> str:
 
 def no_template_syntax(value: str) -> str:
     """Values are printed as they are and never run; template syntax in one is a mistake."""
-    for tag in ("{{", "{%", "{#", "}}", "%}", "#}"):
-        if tag in value:
-            raise ValueError(f"contains template syntax {tag!r}; a value is printed as it is, never run")
+    tag = template_residue(value)
+    if tag is not None:
+        raise ValueError(f"contains template syntax {tag!r}; a value is printed as it is, never run")
     return value
 
 

@@ -58,6 +58,11 @@ def _countries() -> dict[str, str]:
     return {c.alpha_2: c.name for c in pycountry.countries}
 
 
+def names_by_code() -> dict[str, str]:
+    """ISO 3166-1 alpha-2 code -> short name."""
+    return dict(_countries())
+
+
 def names() -> list[str]:
     """Every country's short name, for lint: a country needs no definition."""
     return sorted(set(_countries().values()) | {"European Union", "United States", "United Kingdom"})

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from clausegen.models.base import Line, Model, Text
 
-ItemId = Annotated[str, Field(pattern=r"^[A-Z]+:[A-Za-z0-9().]+(/[a-z0-9-]+)?$")]
+ItemId = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]*:[A-Za-z0-9().]+(/[a-z0-9-]+)?$")]
 
 
 class SourceItem(Model):
@@ -18,7 +18,7 @@ class SourceItem(Model):
 
 
 class Framework(Model):
-    framework: Annotated[str, Field(pattern=r"^[A-Z]+$")]
+    framework: Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]*$")]
     title: Line
     items: list[SourceItem] = Field(min_length=1)
     file: str = ""

@@ -76,6 +76,14 @@ class BuildInfo(_Part):
     key: str  # decides whether the profile must be rebuilt (export/manifest.build_key)
 
 
+class AnswersRef(_Part):
+    """The winning tenderer's answered matrix a contract was built with (`build --answers`)."""
+
+    file: str  # its name
+    tenderer: str
+    sha256: str  # of the file's bytes
+
+
 class Manifest(_Part):
     clausegen: str
     library: LibraryRef
@@ -84,6 +92,7 @@ class Manifest(_Part):
     risk_tier: str
     parameters: dict[str, ParameterValue] = {}
     documents: dict[str, DocumentEntry]
+    answers: AnswersRef | None = None  # only in a build with --answers
     inputs_sha256: str | None = None
     build: BuildInfo | None = None
 

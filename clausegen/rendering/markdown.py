@@ -37,8 +37,7 @@ from clausegen.rendering.environment import (
     keep_line_start_spaces,
     render_limited,
 )
-
-RESIDUE = ("{{", "{%", "{#", "}}", "%}", "#}")
+from clausegen.syntax import template_residue
 
 
 @lru_cache(maxsize=4096)
@@ -63,7 +62,7 @@ def render_template(kind: str, source: str, context: dict[str, Any], file: str, 
         raise RenderError(Diagnostic(file, first_line + line - 1 if line else first_line, owner, str(e))) from e
     except (SyntaxError, RecursionError, ValueError) as e:  # Python refused the compiled template
         raise RenderError(Diagnostic(file, first_line, owner, f"template too deeply nested or too large: {e}")) from e
-    residue = next((r for r in RESIDUE if r in text), None)
+    residue = template_residue(text)
     if residue:
         raise RenderError(Diagnostic(file, first_line, owner, f"the rendered text contains template syntax {residue!r}",
                                      "a template printed a tag; write the text without {{ }} or {% %}"))

@@ -1,0 +1,23 @@
+"""The patterns clausegen's inputs share, defined once: template tags, clause ids and versions.
+
+No imports beyond `re`, so models, loading, lint and rendering can all use it without a cycle.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A complete Jinja tag: a value, a statement or a comment.
+TEMPLATE_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+# Either half of a tag: in a value or an output, any of them means template syntax was left over.
+TAG_MARKS = ("{{", "{%", "{#", "}}", "%}", "#}")
+
+CLAUSE_ID = r"[a-z0-9]+(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)+"
+VERSION = r"(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)"
+CLAUSE_FILE = re.compile(rf"^{CLAUSE_ID}@{VERSION}\.md$")  # termination.asset-return@1.1.0.md
+CLAUSE_REF = re.compile(rf"^({CLAUSE_ID})@({VERSION})$")  # termination.asset-return@1.1.0
+
+
+def template_residue(text: str) -> str | None:
+    """The first tag mark in `text`, if any."""
+    return next((mark for mark in TAG_MARKS if mark in text), None)
