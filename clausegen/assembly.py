@@ -73,9 +73,13 @@ def _assemble(selection: Selection, project: Project, everything: Selection | No
     ctx = context(selection)
     requirement_rows = {pick.requirement.id: _requirement_text(pick, ctx) for pick in selection.requirements}
     full = everything or selection
-    laid_out = {doc.document_id: _layout(doc, selection, project, requirement_rows) for doc in full.documents}
-    places = references.index(tuple(d for d in laid_out.values() if d.sections), _listed_requirements(laid_out),
-                              references.missing(full, project))
+    laid_out = {doc.document_id: _layout(doc, selection, project, requirement_rows, {}) for doc in full.documents}
+    dpa = next((doc for doc in full.documents if doc.document_id == DPA_DOCUMENT), None)
+    if dpa is not None:  # its "Addressed in" column names the numbers the clauses got, its own included
+        places = dpa_places(tuple(laid_out.values()), DPA_DOCUMENT)
+        laid_out[DPA_DOCUMENT] = _layout(dpa, selection, project, requirement_rows, places)
+    index = references.index(tuple(d for d in laid_out.values() if d.sections), _listed_requirements(laid_out),
+                             references.missing(full, project))
     out = []
     for doc in selection.documents:
         document = laid_out[doc.document_id]
@@ -83,16 +87,31 @@ def _assemble(selection: Selection, project: Project, everything: Selection | No
             raise _empty(doc, selection, project)
         # The supplier is chosen by the tender: the tender specification must not name one.
         doc_ctx = {**ctx, "supplier": None} if doc.document_id == TENDER_DOCUMENT else ctx
-        out.append(_fill(document, doc, doc_ctx, places))
+        out.append(_fill(document, doc, doc_ctx, index))
     return tuple(out)
 
 
 TENDER_DOCUMENT = "tender-requirements"
+DPA_DOCUMENT = "dpa-checklist"
+
+
+def dpa_places(documents: tuple[Document, ...], own: str) -> dict[str, str]:
+    """clause id -> where a reader finds it: "clause 2.1" in `own`, else "<document>, clause 7.2".
+    A clause in several documents is named where it first appears, this document first."""
+    places: dict[str, str] = {}
+    for document in sorted(documents, key=lambda d: d.document_id != own):
+        for section in document.sections:
+            for part in section.parts:
+                if part.clause_id and part.clause_id not in places:
+                    where = "" if document.document_id == own else f"{document.title}, "
+                    places[part.clause_id] = f"{where}clause {part.number}"
+    return places
 
 
 def _layout(doc: DocumentSelection, selection: Selection, project: Project,
-            requirement_rows: dict[str, tuple[str, str]]) -> Document:
-    """The document with its numbers final and its clauses not yet rendered."""
+            requirement_rows: dict[str, tuple[str, str]], places: dict[str, str]) -> Document:
+    """The document with its numbers final and its clauses not yet rendered. `places` (clause id ->
+    where a reader finds it) fills the DPA checklist's "Addressed in" column."""
     profile = selection.profile
     supplier = None if doc.document_id == TENDER_DOCUMENT else profile.supplier
     sections: list[Section] = []
@@ -103,7 +122,8 @@ def _layout(doc: DocumentSelection, selection: Selection, project: Project,
             if pick.clause.documents[doc.document_id] == spec.id:
                 parts.append(Part(f"{number}.{len(parts) + 1}", pick.clause.title, clause_id=pick.clause.id,
                                   clause_version=pick.clause.version, anchor=clause_anchor(pick.clause.id)))
-        for title, note, table in _generated(spec.generated, doc.document_id, selection, project, requirement_rows):
+        for title, note, table in _generated(spec.generated, doc.document_id, selection, project, requirement_rows,
+                                             places):
             parts.append(Part(f"{number}.{len(parts) + 1}", title, note=note, table=table))
         if len(parts) == 1 and parts[0].clause_id:
             # A section of one clause: the section's heading and number stand for it (no "9 / 9.1").
@@ -177,11 +197,11 @@ def _requirement_text(pick: RequirementPick, ctx: dict[str, Any]) -> tuple[str, 
 
 
 def _generated(kind: str | None, document_id: str, selection: Selection, project: Project,
-               requirement_rows: dict[str, tuple[str, str]]):
+               requirement_rows: dict[str, tuple[str, str]], places: dict[str, str]):
     if kind == "requirements":
         yield from _requirement_parts(document_id, selection, project, requirement_rows)
     elif kind == "dpa":
-        yield _dpa_part(selection, project)
+        yield _dpa_part(selection, project, places)
     elif kind == "sub-suppliers":
         yield _sub_supplier_part(selection)
     elif kind == "timeline":
@@ -255,14 +275,15 @@ def _requirement_parts(document_id: str, selection: Selection, project: Project,
         yield area.title, "", table
 
 
-def _dpa_part(selection: Selection, project: Project):
+def _dpa_part(selection: Selection, project: Project, places: dict[str, str]):
+    """The checklist; "Addressed in" names the clause numbers (`places`) and requirement ids."""
     cited: dict[str, list[str]] = {}
     for doc in selection.documents:
         for pick in doc.clauses:
             for source in pick.clause.sources:
-                cited.setdefault(source, [])
-                if pick.clause.id not in cited[source]:
-                    cited[source].append(pick.clause.id)
+                where = places.get(pick.clause.id, f"{doc.spec.title}: {pick.clause.title}")
+                if where not in cited.setdefault(source, []):
+                    cited[source].append(where)
     for req_pick in selection.requirements:
         if not req_pick.in_document("security-appendix"):  # a tender-only requirement binds nothing
             continue
@@ -282,7 +303,9 @@ def _dpa_part(selection: Selection, project: Project):
                              if s.access_to_data and s.country in selection.facts.third_countries]
                 if concerned:
                     summary += " Sub-suppliers concerned: " + ", ".join(concerned) + "."
-            where = ", ".join(cited.get(item.id, [])) or "Not addressed: add a clause before signing"
+            # This document's clauses first, then the other documents', then requirement ids.
+            found = sorted(cited.get(item.id, []), key=lambda w: (not w.startswith("clause "), w.startswith("SR-")))
+            where = "; ".join(found) or "Not addressed: add a clause before signing"
             rows.append((item.id.removeprefix("GDPR:"), item.section, summary, where, ""))
     table = Table(("Item", "Article", "Check", "Addressed in", "Status"), tuple(rows), (12, 14, 40, 22, 12))
     return "Processor-contract checklist", "Mark each item as met, not met or not applicable.", table

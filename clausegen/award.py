@@ -21,6 +21,7 @@ from clausegen.validation import Project
 APPENDIX = "security-appendix"
 OFFERED = {"yes": "Yes, in full", "partly": "Partly: to the extent described", "no": "Not offered",
            "": "Not offered (no answer)"}
+NOT_TENDERED = ("Not in the tender", "(none)", "(none)")  # a contract-only requirement: binds as written
 COMMITMENT_COLUMNS = (Column("Offered", 16), Column("Supplier's description", 50), Column("Evidence or reference", 30))
 BINDING = (
     "This schedule records the Supplier's answer to each requirement of the tender. The Supplier shall "
@@ -66,8 +67,10 @@ def offered(answer: Answer) -> str:
 
 
 def schedule(document: Document, winner: AnsweredMatrix, rows: tuple[RequirementRow, ...]) -> Document:
-    """The appendix with one more section: the supplier's committed solution, by area."""
+    """The appendix with one more section: the supplier's committed solution, by area. `rows` are
+    the appendix's requirements; those the tender did not ask (contract-only) have no answer."""
     answers = {a.id: a for a in winner.answers}
+    rows = tuple(r for r in rows if r.id in answers)
     number = str(len(document.sections) + 1)
     requirements = next((s.number for s in document.sections if any(p.table and p.table.columns[0] == "ID"
                                                                      for p in s.parts)), "")
@@ -86,6 +89,7 @@ def schedule(document: Document, winner: AnsweredMatrix, rows: tuple[Requirement
 def appendix_matrix(base: Matrix, winner: AnsweredMatrix) -> Matrix:
     """The appendix's requirement list with the committed answers beside each requirement (all locked)."""
     answers = {a.id: a for a in winner.answers}
-    rows = tuple(row + (offered(answers[row[0]]), answers[row[0]].description or "(none)",
-                        answers[row[0]].evidence or "(none)") for row in base.rows)
+    rows = tuple(row + ((offered(answers[row[0]]), answers[row[0]].description or "(none)",
+                         answers[row[0]].evidence or "(none)") if row[0] in answers else NOT_TENDERED)
+                 for row in base.rows)
     return dataclasses.replace(base, columns=base.columns + COMMITMENT_COLUMNS, rows=rows)

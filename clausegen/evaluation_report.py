@@ -127,7 +127,8 @@ def sheets(evaluation: Evaluation) -> tuple[Sheet, ...]:
     if weighted:
         summary_columns += (Column("Award score", 14),)
     side = _side_by_side(evaluation)
-    side_columns = tuple(Column(title, max(12, min(30, len(title) + 2))) for title in side.columns)
+    side_columns = (Column("ID", 12), Column("Type", 28)) + tuple(
+        Column(title, max(14, min(30, len(title) + 2))) for title in side.columns[2:])
     answers = []
     for result in evaluation.results:
         for req in evaluation.requirements:

@@ -11,9 +11,10 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from clausegen.assembly import BINDS, MARKED_AS, _dpa_part, context
+from clausegen.assembly import BINDS, MARKED_AS, context
 from clausegen.errors import Diagnostic
 from clausegen.loading.strict_yaml import Located
+from clausegen.models.document import Document
 from clausegen.models.project import Project
 from clausegen.rendering.markdown import render_template
 from clausegen.selection import RequirementPick, Selection
@@ -123,12 +124,16 @@ def metadata(selection: Selection, project: Project, document_id: str) -> tuple[
             ("catalogue", f"{cat.name} {cat.version} {selection.facts.level.id}"))
 
 
-def matrix(document_id: str, selection: Selection, project: Project, title: str, subtitle: str) -> Matrix | None:
+def matrix(document_id: str, selection: Selection, project: Project, title: str, subtitle: str,
+           assembled: Document | None = None) -> Matrix | None:
     """The xlsx rows of one document, or None for a document that is not a table at heart."""
     marking = selection.facts.level.marking
     meta = metadata(selection, project, document_id)
     if document_id == "dpa-checklist":
-        _, note, table = _dpa_part(selection, project)
+        if assembled is None:
+            raise ValueError("the DPA checklist's matrix is read from the assembled document")
+        note, table = next((p.note, p.table) for s in assembled.sections for p in s.parts
+                           if p.table is not None and "Addressed in" in p.table.columns)
         rows = tuple(tuple(row[:4]) for row in table.rows)
         columns = tuple(Column(c, w) for c, w in zip(table.columns[:4], (10, 16, 60, 30), strict=False))
         columns += (Column("Status", 16, True, DPA_STATUS), Column("Notes", 40, True))

@@ -144,7 +144,7 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
     everything = select(loaded.profile, project, loaded.located) if options.documents else None
     documents = assemble(selection, project, loaded.located, everything)
     if winner is not None:
-        rows = requirement_rows(selection, project)
+        rows = requirement_rows(selection, project, "security-appendix")
         documents = tuple(award.schedule(d, winner, rows) if d.document_id == "security-appendix" else d
                           for d in documents)
     if {"pdf", "html"} & set(options.formats):
@@ -214,7 +214,7 @@ def _add_workbooks(by_document: dict[str, dict[str, bytes]], documents: tuple[Do
 
     created = datetime.fromtimestamp(epoch, tz=UTC)
     for document in documents:
-        table = matrix(document.document_id, selection, project, document.title, document.subtitle)
+        table = matrix(document.document_id, selection, project, document.title, document.subtitle, document)
         if table is not None and winner is not None and document.document_id == "security-appendix":
             from clausegen.award import appendix_matrix
 

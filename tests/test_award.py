@@ -8,7 +8,7 @@ import docx
 import openpyxl
 import pypdf
 import pytest
-from conftest import DATA
+from conftest import DATA, edit
 from test_evaluate import answer
 
 WINNER = DATA / "answers/acme-libreoffice.xlsx"
@@ -81,3 +81,23 @@ def test_answers_with_several_profiles_is_a_usage_error(tiny, cli, winner):
     shutil.copy(tiny / "profiles/case.yaml", tiny / "profiles/other.yaml")
     result = cli("build", "profiles/case.yaml", "profiles/other.yaml", "--answers", "winner.xlsx")
     assert result.code == 2 and "--answers: the winner's answers belong to one tender" in result.err
+
+
+def test_only_requirements_of_both_tender_and_contract_go_in_the_schedule(tiny, cli):
+    edit(tiny / "catalogues/confidential.yaml", "    default_as: award\n", "    default_as: award\n    scope: tender\n")
+    assert cli("build", "profiles/case.yaml", "--format", "xlsx", "--out", "issued").code == 0
+    answer(tiny / "issued/tiny-case/tender-requirements.xlsx", tiny / "w.xlsx", {"F2": "yes", "F3": "yes"})
+    assert cli("build", "profiles/case.yaml", "--format", "md,xlsx", "--answers", "w.xlsx").code == 0
+    schedule = (tiny / "output/tiny-case/security-appendix.md").read_text().split("Schedule:")[1]
+    assert "SR-INC-01" in schedule and "SR-ACC-01" not in schedule  # a tender-only requirement binds nothing
+
+
+def test_a_contract_only_requirement_is_not_in_the_tender(tiny, cli):
+    edit(tiny / "catalogues/confidential.yaml", "    default_as: award\n", "    default_as: award\n    scope: contract\n")
+    assert cli("build", "profiles/case.yaml", "--format", "xlsx", "--out", "issued").code == 0
+    answer(tiny / "issued/tiny-case/tender-requirements.xlsx", tiny / "w.xlsx", {"F2": "yes"})
+    assert cli("build", "profiles/case.yaml", "--format", "md,xlsx", "--answers", "w.xlsx").code == 0
+    ws = openpyxl.load_workbook(tiny / "output/tiny-case/security-appendix.xlsx")["Requirements"]
+    rows = {row[0].value: [c.value for c in row[5:]] for row in ws.iter_rows(min_row=2)}
+    assert rows["SR-ACC-01"] == ["Not in the tender", "(none)", "(none)"]
+    assert rows["SR-INC-01"][0] == "Yes, in full"

@@ -122,3 +122,16 @@ def test_a_timeline_outside_the_calendar_is_an_error_at_contract_start(project, 
     monkeypatch.chdir(ROOT)
     result = cli("validate", str(profile))
     assert result.code == 1 and expected in result.err
+
+
+def test_a_term_that_ends_after_year_9999_is_an_error_at_term_months(tmp_path, monkeypatch, cli):
+    source = (ROOT / "profiles" / "museum-public-website.yaml").read_text(encoding="utf-8")
+    profile = tmp_path / "edge.yaml"
+    profile.write_text(source.replace('  start: "2027-03-01"\n  term_months: 24\n',
+                                      '  start: "9990-01-01"\n  term_months: 600\n'), encoding="utf-8")
+    monkeypatch.chdir(ROOT)
+    result = cli("validate", str(profile))
+    assert result.code == 1
+    line = source.splitlines().index("  term_months: 24") + 1
+    assert (f"{profile}:{line}: contract.term_months: a period of 600 months from 9990-01-01 ends after the year 9999; "
+            "found a whole number 600\n") in result.err

@@ -278,3 +278,53 @@ def test_sub_supplier_table_states_each_transfer_mechanism(tiny, tiny_project):
         "Not applicable", "EU-US Data Privacy Framework (Decision (EU) 2023/1795)",
         "None stated: to be agreed before any transfer"]
     assert "may not take place until the Parties have agreed a transfer mechanism" in part.note
+
+
+def test_shipped_library_builds_a_tender_without_a_supplier(tmp_path):
+    import re
+
+    from conftest import ROOT
+
+    from clausegen.pipeline import Inputs, load_project
+    from clausegen.rendering import markdown
+
+    source = (ROOT / "profiles" / "aero-municipality-managed-service.yaml").read_text(encoding="utf-8")
+    supplier = re.search(r"\nsupplier:\n(?:  .*\n)+", source)
+    assert supplier is not None
+    name = re.search(r'name: "([^"]+)"', supplier.group(0)).group(1)
+    path = tmp_path / "tender.yaml"
+    path.write_text(source.replace(supplier.group(0), "\n"), encoding="utf-8")
+    project = load_project(Inputs(ROOT / "clauses", ROOT / "catalogues", ROOT / "frameworks"))
+    loaded = load_profile(path)
+    documents = assemble(select(loaded.profile, project, loaded.located), project)
+    assert {d.document_id for d in documents} >= {"security-appendix", "tender-requirements"}
+    plain = name.split("<")[0].strip()  # the part Markdown does not escape
+    assert plain
+    for document in documents:
+        text = markdown.write(document)
+        assert plain not in text and "None" not in text and document.supplier is None
+
+
+def test_build_warns_about_a_transfer_without_mechanism(tiny, cli):
+    edit(Path("profiles/case.yaml"), 'country: DE, service: "Off-site backup"', 'country: IN, service: "Off-site backup"')
+    result = cli("build", "profiles/case.yaml", "--format", "md")
+    assert result.code == 0
+    assert "warning: tiny-case: profiles/case.yaml:18: sub_suppliers[0]: Backup GmbH (IN) has access to data from " \
+           "outside the EU/EEA, and no transfer mechanism is stated" in result.err
+
+
+def test_explain_shows_the_case_facts_and_the_events(tiny, cli):
+    edit(Path("clauses/library.yaml"), "documents:", 'events:\n  exit.deletion: {title: "Deletion after the exit"}\n'
+         "documents:")
+    for version in ("1.0.0", "1.1.0"):
+        edit(Path(f"clauses/core/exit.assets@{version}.md"), "deletion_days: {", "deletion_days: {event: exit.deletion, ")
+    edit(Path("profiles/case.yaml"), 'country: DE, service: "Off-site backup", access_to_data: true}',
+         'country: IN, service: "Off-site backup", access_to_data: true, transfer: bcr}')
+    edit(Path("profiles/case.yaml"), "critical_to_society: false}", "critical_to_society: false, nis2: important}")
+    out = cli("explain", "profiles/case.yaml").out
+    assert "delivery     supplier-premises (default, from service.cloud: false)\n" in out
+    assert "support      business-hours (default)\n" in out
+    assert "NIS2         important; DORA no (default)\n" in out
+    assert "supplier     Supplier Ltd\n" in out
+    assert "  Backup GmbH (IN): binding corporate rules\n" in out
+    assert "  deletion_days = 20  (profile; period of exit.deletion: Deletion after the exit)\n" in out

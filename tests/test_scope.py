@@ -84,3 +84,9 @@ def test_shipped_pricing_requirement_is_tender_only():
         assert "SR-GOV-04" not in _requirement_ids(documents["security-appendix"])
         if "tender-requirements" in documents:
             assert "SR-GOV-04" in _requirement_ids(documents["tender-requirements"])
+
+
+def test_coverage_does_not_count_a_tender_requirement_in_a_call_off(monkeypatch, cli):
+    monkeypatch.chdir(ROOT)
+    out = cli("coverage", "profiles/region-framework-call-off.yaml").out
+    assert "SR-GOV-04: scope is tender only, and no such document is built for this profile" in out

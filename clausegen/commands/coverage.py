@@ -99,8 +99,11 @@ def library_coverage(project: Project) -> Coverage:
 def profile_coverage(selection: Selection, project: Project) -> Coverage:
     """The items the profile's documents cover, and why each other item is not covered."""
     picked = {f"{p.clause.id}@{p.clause.version}": p.clause for d in selection.documents for p in d.clauses}
-    with_tables = any(s.generated == "requirements" for d in selection.documents for s in d.spec.sections)
-    requirements = {p.requirement.id: p.requirement for p in selection.requirements} if with_tables else {}
+    tabled = [d.document_id for d in selection.documents if any(s.generated == "requirements" for s in d.spec.sections)]
+    with_tables = bool(tabled)
+    # A requirement counts where one of this profile's documents lists it (scope: tender or contract).
+    requirements = {p.requirement.id: p.requirement for p in selection.requirements
+                    if any(p.in_document(doc_id) for doc_id in tabled)}
     why_not = _Reasons(selection, project, with_tables)
     frameworks = []
     for fw in project.frameworks:
@@ -132,6 +135,7 @@ class _Reasons:
         self.omitted = {o.clause_id: o for d in selection.documents for o in d.omitted}
         self.omitted_reqs = {o.requirement.id: o.reason for o in selection.omitted_requirements}
         self.in_level = {r.id for r in project.catalogue.requirements_up_to(self.level)}
+        self.scopes = {p.requirement.id: p.requirement.scope for p in selection.requirements}
 
     def __call__(self, item_id: str) -> tuple[str, ...]:
         reasons = []
@@ -174,6 +178,9 @@ class _Reasons:
                    f"(tailoring.add can take it in)"
         if not self.with_tables:
             return f"{requirement_id}: no document with the requirement tables is built"
+        scope = self.scopes.get(requirement_id)
+        if scope in ("tender", "contract"):
+            return f"{requirement_id}: scope is {scope} only, and no such document is built for this profile"
         return f"{requirement_id}: not selected"
 
 

@@ -32,8 +32,11 @@ def explain(profile_path: Path, project: Project) -> str:
         "",
         "parameters",
     ]
+    events = project.library.meta.events
     for name, value in sorted(s.parameters.items()):
-        lines.append(f"  {name} = {value.value!r}  ({value.origin})")
+        event = getattr(project.parameters[name], "event", None)
+        about = f"; period of {event}: {events[event].title}" if event in events else ""
+        lines.append(f"  {name} = {value.value!r}  ({value.origin}{about})")
     for doc in s.documents:
         lines += ["", f"document {doc.document_id}: {doc.spec.title}", f"  built because {doc.reason}"]
         for pick in doc.clauses:

@@ -113,10 +113,11 @@ def _table(ws: Worksheet, columns: tuple[Column, ...], rows: tuple[tuple[str, ..
 
 def row_height(columns: tuple[Column, ...], values: tuple[str, ...]) -> float:
     """Points for a row whose wrapped text shows whole. Spreadsheet programs do not size rows of a
-    generated file themselves, so this estimates the lines (about 1.1 characters a width unit)."""
+    generated file themselves, so this estimates the lines (a character a width unit, less two
+    for the words that do not fit at the end of a line)."""
     lines = 1
     for column, value in zip(columns, values, strict=False):
-        per_line = max(1, int(column.width * 1.1))
+        per_line = max(1, column.width - 2)
         lines = max(lines, sum(max(1, -(-len(part) // per_line)) for part in value.split("\n")))
     return min(409.0, max(lines, 2) * LINE_POINTS + 3)
 

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from clausegen import periods
 from clausegen.models import countries
 from clausegen.models.base import Model
 from clausegen.models.base import ValueLine as Line
@@ -152,6 +153,17 @@ class Procurement(Model):
 class Contract(Model):
     start: IsoDate
     term_months: int = Field(ge=1, le=600)
+
+    @model_validator(mode="after")
+    def _term_ends_within_the_calendar(self) -> Contract:
+        """Clauses print the term's last day (clausegen.periods): 600 months from 9990-01-01 have none."""
+        try:
+            periods.term_end(dt.date.fromisoformat(self.start), self.term_months)
+        except periods.PeriodError as e:
+            error = PydanticCustomError("term_outside_calendar", str(e))
+            raise ValidationError.from_exception_data(
+                "Contract", [InitErrorDetails(type=error, loc=("term_months",), input=self.term_months)]) from e
+        return self
 
 
 class Exclusion(Model):
