@@ -28,6 +28,17 @@ class Diagnostic:
         return f"{text}\n    hint: {self.hint}" if self.hint else text
 
 
+def unexpected(file: str, error: BaseException) -> Diagnostic:
+    """An exception clausegen did not foresee, as the failure of the profile it was building: named
+    with the place in clausegen's code, never printed as a traceback."""
+    import traceback
+
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    return Diagnostic(file, None, "", f"unexpected error while building it: {type(error).__name__}: {error}{where}",
+                      "this is a bug in clausegen; please report it with this profile")
+
+
 def display_path(path: Path | str) -> str:
     """Paths relative to the working directory where possible, for short messages."""
     p = Path(path)

@@ -9,11 +9,11 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from clausegen import loading
+from clausegen import contract_checks, loading
 from clausegen.assembly import assemble
 from clausegen.errors import Diagnostic, InputError, RenderError
 from clausegen.export import manifest as manifests
@@ -62,6 +62,7 @@ class BuildOptions:
     templates: Path | None = None
     source_date_epoch: int = DEFAULT_EPOCH
     answers: Path | None = None  # the winning tenderer's answered matrix (build --answers)
+    today: date | None = None  # only for a warning (a final document starting in the past); never in a file
 
 
 @dataclass
@@ -128,6 +129,7 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
     selection = select(loaded.profile, project, loaded.located, list(options.documents) if options.documents else None)
     if weights := weight_problems(selection, loaded.located):
         raise InputError(weights)
+    doubts = [d.format() for d in contract_checks.doubtful(selection.profile, loaded.located, options.today)]
     templates = loading.load_templates(options.templates, [d.document_id for d in selection.documents])
     base = manifests.inputs(selection, project, loaded)
     winner = None
@@ -140,9 +142,11 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
     key = manifests.build_key(base, templates.hashable(), options.formats, options.source_date_epoch)
     folder = options.out / selection.profile.id
     if not force and manifests.up_to_date(folder, key):
-        return BuildResult(selection.profile.id, folder, "unchanged", [], _warnings(selection)), None
+        return BuildResult(selection.profile.id, folder, "unchanged", [], _warnings(selection) + doubts), None
     everything = select(loaded.profile, project, loaded.located) if options.documents else None
     documents = assemble(selection, project, loaded.located, everything)
+    if impossible := contract_checks.impossible(selection.profile, selection.parameters, loaded.located):
+        raise InputError(impossible)  # after assembly: a date outside the calendar is reported first
     if winner is not None:
         rows = requirement_rows(selection, project, "security-appendix")
         documents = tuple(award.schedule(d, winner, rows) if d.document_id == "security-appendix" else d
@@ -163,7 +167,7 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
                        winner)
     files = {f"{doc}.{fmt}": data for doc, by_fmt in by_document.items() for fmt, data in by_fmt.items()}
     files["manifest.json"] = manifests.manifest(base, by_document, key)
-    result = BuildResult(selection.profile.id, folder, "built", list(files), _warnings(selection))
+    result = BuildResult(selection.profile.id, folder, "built", list(files), _warnings(selection) + doubts)
     return result, files
 
 

@@ -185,10 +185,20 @@ def test_t_unused_is_quiet_once_the_document_uses_the_term(tiny, cli):
 # --- the shipped library -----------------------------------------------------------------------------
 
 def test_shipped_library_has_one_period_per_event(monkeypatch, capsys):
-    """Fails when two parameters, or two fixed texts, give one event different periods."""
+    """Fails when two parameters, or two fixed texts, give one event different periods, or when a period
+    parameter names no event (it could then contradict another unseen)."""
     monkeypatch.chdir(ROOT)
     main(["lint", "--format", "json"])
     data = json.loads(capsys.readouterr().out)
     wrong = [f"{f['file']}:{f['line']}: {f['rule_id']}: {f['message']}" for f in data["findings"]
-             if f["rule_id"] in ("E-EVENT-SPLIT", "E-EVENT-FIXED", "E-EVENT-CONFLICT")]
+             if f["rule_id"] in ("E-EVENT-SPLIT", "E-EVENT-FIXED", "E-EVENT-CONFLICT", "E-EVENT-MISSING")]
     assert wrong == []
+
+
+def test_t_undefined_reads_names_with_small_words_and_list_items(tiny, cli):
+    edit(tiny / AUDIT, "The Client may audit the Supplier", "The Client may audit the Statement of Applicability")
+    edit(tiny / "clauses/core/general.parties@1.0.0.md", "(the *Supplier*)", "(the **Supplier**)")
+    edit(tiny / AUDIT, "1. with notice;", "1. Client Data with notice;")
+    edit(tiny / "clauses/core/general.parties@1.0.0.md", "(the **Supplier**).",
+         "(the **Supplier**), for the **Client Data** (the **Client Data**).")
+    assert not any(f.startswith(AUDIT) for f in found(cli, "T-UNDEFINED"))

@@ -10,7 +10,9 @@ import os
 import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from rich.console import Console
@@ -18,7 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from clausegen import loading, pipeline
 from clausegen.commands import inputs, list_option
-from clausegen.errors import ClausegenError, Diagnostic, UsageError, display_path
+from clausegen.errors import ClausegenError, Diagnostic, UsageError, display_path, unexpected
 from clausegen.models.names import DEFAULT_FORMATS, DOCUMENT_IDS, FORMATS
 from clausegen.models.project import Project
 from clausegen.pipeline import BuildOptions, Inputs, build, load_project, source_date_epoch
@@ -44,6 +46,8 @@ def build_one(path: Path, project: Project, options: BuildOptions, force: bool) 
     except ClausegenError as e:
         return Outcome(path, "failed", diagnostics=e.diagnostics, exit_code=e.exit_code,
                        state=getattr(e, "state", ""))
+    except Exception as e:  # noqa: BLE001 - any fault is this profile's failure, never the batch's
+        return Outcome(path, "failed", diagnostics=[unexpected(display_path(path), e)], exit_code=1)
     return Outcome(path, result.status, result.profile_id, result.folder, result.files, result.warnings,
                    removed=result.removed)
 
@@ -93,10 +97,32 @@ def _build_all(paths: list[Path], inputs: Inputs, project: Project, options: Bui
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(inputs, threads)) as pool:
         futures = {pool.submit(_work, path, options, force): i for i, path in enumerate(paths)}
         for future in as_completed(futures):
-            outcome = future.result()
-            by_path[futures[future]] = outcome
-            done(outcome)
+            i = futures[future]
+            try:
+                by_path[i] = future.result()
+            except BrokenProcessPool:
+                continue  # a worker died: its profile is found below, the others are rebuilt
+            except Exception as e:  # noqa: BLE001 - e.g. a result that cannot be passed back
+                by_path[i] = Outcome(paths[i], "failed", diagnostics=[unexpected(display_path(paths[i]), e)],
+                                     exit_code=1)
+            done(by_path[i])
+    for i in [i for i in range(len(paths)) if i not in by_path]:
+        by_path[i] = _alone(paths[i], inputs, options, force, threads)
+        done(by_path[i])
     return [by_path[i] for i in range(len(paths))]
+
+
+def _alone(path: Path, inputs: Inputs, options: BuildOptions, force: bool, threads: int) -> Outcome:
+    """A profile whose worker died (or that shared a pool with one that did), in a worker of its own."""
+    with ProcessPoolExecutor(max_workers=1, initializer=_init_worker, initargs=(inputs, threads)) as pool:
+        future = pool.submit(_work, path, options, force)
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            return Outcome(path, "failed", exit_code=1, diagnostics=[Diagnostic(
+                display_path(path), None, "", "the worker process building it stopped (killed or crashed); "
+                "nothing was written for it",
+                "it may have run out of memory; build it alone with --jobs 1 to see more")])
 
 
 def duplicate_ids(paths: list[Path], out: Path) -> dict[Path, Diagnostic]:
@@ -141,7 +167,7 @@ def run(args: argparse.Namespace) -> int:
                                     "build one profile with --answers"))
     options = BuildOptions(out=args.out, formats=formats or DEFAULT_FORMATS, documents=documents,
                            templates=args.templates, source_date_epoch=source_date_epoch(dict(os.environ)),
-                           answers=args.answers)
+                           answers=args.answers, today=date.today())  # for a warning only, never in a file
     sources = inputs(args)
     project = load_project(sources)
     console = Console(stderr=True, highlight=False, soft_wrap=True)

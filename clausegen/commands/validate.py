@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 
-from clausegen import loading, references
+from clausegen import contract_checks, loading, references
 from clausegen.assembly import assemble
 from clausegen.commands import inputs
-from clausegen.errors import ClausegenError, Diagnostic, display_path
+from clausegen.errors import ClausegenError, Diagnostic, display_path, unexpected
 from clausegen.pipeline import Inputs, load_project
 from clausegen.selection import select
 
@@ -46,9 +47,13 @@ def validate_all(inputs: Inputs, paths: list[Path]) -> tuple[list[Diagnostic], s
             if project is not None:
                 selection = select(loaded.profile, project, loaded.located)
                 assemble(selection, project, loaded.located)
+                problems += contract_checks.impossible(selection.profile, selection.parameters, loaded.located)
                 warnings += selection.notices
+                warnings += contract_checks.doubtful(selection.profile, loaded.located, date.today())
         except ClausegenError as e:
             problems += e.diagnostics
+        except Exception as e:  # noqa: BLE001 - one profile's fault is its own problem, the others are checked
+            problems.append(unexpected(display_path(path), e))
     summary = f"library {display_path(inputs.library)}, catalogues {display_path(inputs.catalogue)}, " \
               f"register {display_path(inputs.frameworks)}, {len(profiles)} profile(s)"
     return list(dict.fromkeys(problems)), summary, warnings

@@ -6,6 +6,7 @@ process working directory, pass --sandbox, and refuse a pandoc other than the pi
 
 from __future__ import annotations
 
+import os
 import subprocess
 from functools import lru_cache
 from pathlib import Path
@@ -38,13 +39,19 @@ def pandoc_path() -> str:
     return str(path)
 
 
+def utf8_environment() -> dict[str, str]:
+    """The environment with a UTF-8 locale, so pandoc never decodes anything in the C locale."""
+    return {**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}
+
+
 def convert(ast: bytes, to: str, template: Path, label: str) -> str:
     """Pandoc's JSON AST (rendering/pandoc_ast.py) to `to` with a template: sandboxed, time-limited.
     Pandoc reads no Markdown, so it has nothing to interpret: metadata comes in the AST too."""
     args = [pandoc_path(), "--from", "json", "--to", to, "--sandbox", "--fail-if-warnings", "--standalone",
             "--template", str(template), "--wrap=preserve"]
     try:
-        result = subprocess.run(args, input=ast, capture_output=True, timeout=TIMEOUT_SECONDS)
+        result = subprocess.run(args, input=ast, capture_output=True, timeout=TIMEOUT_SECONDS,
+                                env=utf8_environment())
     except subprocess.TimeoutExpired as e:
         raise ExportError(Diagnostic(label, None, "", f"pandoc took longer than {TIMEOUT_SECONDS} s and was stopped")) from e
     except OSError as e:

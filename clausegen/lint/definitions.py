@@ -96,11 +96,15 @@ def _undefined(document: str, source: Source, text: str, terms: dict[str, tuple[
                known: frozenset[str]) -> list[Diagnostic]:
     out = []
     reported: set[str] = set()
+    # Names with small words inside ("Statement of Applicability") are taken out whole first.
+    for name in sorted((n for n in set(terms) | known if " " in n), key=len, reverse=True):
+        text = text.replace(name, "\u00a7" * len(name))
     for m in _CAPITALISED.finditer(text):
         phrase = m.group(0)
+        if _covered(phrase, terms, known):
+            continue
         if _SENTENCE_START.search(text[max(0, m.start() - 12):m.start()]):
-            words = re.split(r"[ ]", phrase)
-            phrase = " ".join(words[1:])  # the first word is capitalised because it starts the sentence
+            phrase = " ".join(phrase.split(" ")[1:])  # the first word is capitalised because it starts the sentence
             if not phrase or not phrase[0].isupper():
                 continue
         if _covered(phrase, terms, known) or phrase in reported:
