@@ -31,7 +31,7 @@ BINDS = {"minimum": "In full", "award": "As offered"}
 def context(selection: Selection) -> dict[str, Any]:
     """What a clause or requirement template sees: profile fields, derived values, parameters."""
     profile, facts = selection.profile, selection.facts
-    data = profile.model_dump(exclude={"profile", "id", "language", "parameters", "pins", "tailoring"})
+    data = profile.model_dump(exclude={"profile", "id", "language", "parameters", "pins", "tailoring", "document"})
     data.update(
         risk_tier=facts.tier.id,
         risk_tier_title=facts.tier.title,
@@ -142,6 +142,12 @@ def _layout(doc: DocumentSelection, selection: Selection, project: Project,
         library_name=project.library.meta.name,
         library_version=project.library.meta.version,
         sections=tuple(sections),
+        status=profile.document.status,
+        revision=profile.document.revision,
+        date=profile.document.date or "",
+        language=profile.language,
+        signatures=tuple(_signatory(who, profile.client.name, supplier.name if supplier else "")
+                         for who in doc.spec.signatures),
     )
 
 
@@ -179,6 +185,10 @@ def _empty(doc: DocumentSelection, selection: Selection, project: Project) -> In
                                  f"nothing in the library applies to {doc.document_id} for profile "
                                  f"{selection.profile.id}; left out: {left_out}", "add a clause whose condition "
                                  "holds, or give the document a `when` so that it is not built for such a profile"))
+
+
+def _signatory(who: str, client: str, supplier: str) -> tuple[str, str]:
+    return ("For the Client", client) if who == "client" else ("For the Supplier", supplier)
 
 
 def _subtitle(title: str, client: str, supplier: str | None, document_id: str) -> str:

@@ -26,7 +26,10 @@ examples:
 
 Each profile goes to OUT/<profile id>/: one file per document and format, and manifest.json
 recording every clause version, requirement and parameter value used. Nothing is written for a
-profile until all its documents have rendered; each file is replaced atomically.
+profile until all its documents have rendered; then OUT/<profile id>/ changes as a whole, old set or
+new set, never a mix. Documents an earlier build wrote that this one does not (a tender that became
+a direct award, fewer formats) are removed with the old set; files clausegen did not write stay.
+One build at a time per profile folder: a second one waits (lock file OUT/.<profile id>.lock).
 
 A profile whose inputs (profile, selected clause and requirement versions, parameter values,
 templates, formats, tool version) are unchanged since its last build, and whose files are intact,

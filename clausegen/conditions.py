@@ -25,7 +25,7 @@ class FieldSpec:
 
 
 # Profile keys that say what the file is, or are not facts about the case.
-NOT_FACTS = frozenset({"profile", "id", "language", "parameters", "pins", "tailoring"})
+NOT_FACTS = frozenset({"profile", "id", "language", "parameters", "pins", "tailoring", "document"})
 
 # Derived facts (facts.py), beside the profile's own fields.
 DERIVED = {

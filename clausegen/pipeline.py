@@ -13,9 +13,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from clausegen import contract_checks, loading
+from clausegen import contract_checks, fonts, loading
 from clausegen.assembly import assemble
-from clausegen.errors import Diagnostic, InputError, RenderError
+from clausegen.errors import Diagnostic, ExportError, InputError, RenderError
 from clausegen.export import manifest as manifests
 from clausegen.export.commit import commit, tidy
 from clausegen.export.pandoc import convert, pandoc_path
@@ -40,6 +40,9 @@ if TYPE_CHECKING:
     from clausegen.loading.answers import AnsweredMatrix
 
 DEFAULT_EPOCH = 315532800  # 1980-01-01T00:00:00Z, the earliest date a zip file can hold
+# The PDF's fonts: the shipped Carlito (and Typst's own); PDF/UA-1 tags it and shows the title.
+FONT_PATHS = (str(fonts.FOLDER),)
+PDF_STANDARDS = ("ua-1",)
 # Threads for pandoc and Typst per profile; CLAUSEGEN_EXPORT_THREADS=1 gives the plain sequential
 # pipeline (the benchmark's baseline).
 _threads = os.environ.get("CLAUSEGEN_EXPORT_THREADS", "")
@@ -154,7 +157,7 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
     if {"pdf", "html"} & set(options.formats):
         pandoc_path()
     if "pdf" in options.formats:
-        prestart()  # the Typst worker starts while the documents are assembled
+        prestart(FONT_PATHS)  # the Typst worker starts while the documents are assembled
     created = datetime.fromtimestamp(options.source_date_epoch, tz=UTC).isoformat()
     properties = docx_rendering.Properties(created, {
         "clausegen.library": f"{project.library.meta.name} {project.library.meta.version}",
@@ -227,14 +230,42 @@ def _add_workbooks(by_document: dict[str, dict[str, bytes]], documents: tuple[Do
             by_document[document.document_id]["xlsx"] = write_matrix(table, created, custom)
 
 
+def _metadata(document: Document) -> dict[str, str]:
+    values = {"title": document.title, "subtitle": document.subtitle, "marking": document.marking,
+              "footer-left": document.footer, "author": document.client, "keywords": document.marking,
+              "subject": document.profile_title or document.subtitle, "lang": document.language}
+    if document.status:
+        values.update({"status": document.status, "status-label": document.status.upper(),
+                       "revision": str(document.revision), "control": document.control})
+        if document.status == "draft":
+            values["draft"] = "true"
+    if document.date:
+        values["doc-date"] = document.date
+    values.update({"marking-css": _css_string(document.marking), "footer-css": _css_string(document.footer)})
+    return {key: value for key, value in values.items() if value}
+
+
+def _css_string(text: str) -> str:
+    """The body of a CSS string: every character but letters, digits and spaces as a CSS escape,
+    so neither pandoc's HTML escaping nor the text can change it (no quote, no `</style>`)."""
+    return "".join(c if c.isascii() and (c.isalnum() or c == " ") else f"\\{ord(c):X} " for c in text)
+
+
 def _pdf(document: Document, templates: loading.Templates) -> bytes:
-    typst_source = convert(pandoc_ast.document(document, "typst"), "typst", templates.private["typst"],
-                           document.document_id)
-    return compile_pdf(typst_source, document.document_id, template=templates.typst[1])
+    typst_source = convert(pandoc_ast.document(document, "typst", _metadata(document)), "typst",
+                           templates.private["typst"], document.document_id)
+    try:
+        return compile_pdf(typst_source, document.document_id, FONT_PATHS, template=templates.typst[1],
+                           standards=PDF_STANDARDS)
+    except ExportError as e:
+        if "PDF/UA" not in str(e):
+            raise
+    # A house template written before PDF/UA (no level-1 title heading, say) still gets its PDF, untagged.
+    return compile_pdf(typst_source, document.document_id, FONT_PATHS, template=templates.typst[1])
 
 
 def _html(document: Document, templates: loading.Templates) -> bytes:
-    return convert(pandoc_ast.document(document, "html5"), "html5", templates.private["html"],
+    return convert(pandoc_ast.document(document, "html5", _metadata(document)), "html5", templates.private["html"],
                    document.document_id).encode("utf-8")
 
 

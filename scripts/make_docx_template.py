@@ -12,16 +12,19 @@ Jinja (docxtpl) tags used by the template
 -----------------------------------------
   document.xml : {{ document.title }} (Title), {{ document.subtitle }} (Subtitle),
                  {{p body }} (alone in its own paragraph; replaced by the body Subdoc)
-  header1.xml  : {{ document.title }} <right tab> {{ marking }}
-  footer1.xml  : {{ document.id }} · {{ library.version }} <right tab> Page PAGE of NUMPAGES
+  header1.xml  : {{ marking }} (centred, Marking Line)
+                 {{ document.title }} <right tab> DRAFT when document.status is draft
+                 {%p if document.status == "draft" %} DRAFT watermark (VML, behind the text) {%p endif %}
+  footer1.xml  : {{ document.footer }} <right tab> Page PAGE of NUMPAGES
+                 {{ marking }} (centred, Marking Line)
 
 Style names (exactly as python-docx / the engine use them)
 ----------------------------------------------------------
   paragraph : Normal, Title, Subtitle, Heading 1, Heading 2, Heading 3, Body Text,
               List Bullet, List Bullet 2, List Number, List Number 2, Table Text,
-              Table Heading, Signature, Note, Header, Footer
+              Table Heading, Signature, Note, Header, Footer, Marking Line
   character : Default Paragraph Font, Marking (the classification marking in the header)
-  table     : Normal Table (default), Clause Table
+  table     : Normal Table (default), Clause Table, Signature Table
   numbering : No List
   (Word stores "Heading N" as w:name "heading N", "Header"/"Footer" as "header"/"footer";
   python-docx translates these names, so style="Heading 1" works.)
@@ -55,7 +58,11 @@ DEFAULT_OUTPUT = REPO / "clausegen" / "templates" / "default" / "base.docx"
 # --------------------------------------------------------------------------------------
 # Design constants (twips = 1/20 pt; half-points for font sizes)
 # --------------------------------------------------------------------------------------
-FONT = "Calibri"  # metric-compatible fallback on Linux/LibreOffice: Carlito
+# The shipped typeface (clausegen/fonts), named through the theme fonts. Word without Carlito uses
+# the font table's alternative name, Calibri, whose metrics are the same.
+FONT = "Carlito"
+FONT_ALT = "Calibri"
+CALIBRI_PANOSE = "020F0502020204030204"
 BODY_SIZE = 21  # 10.5 pt
 ACCENT = "1F3864"  # dark navy for titles and headings
 MUTED = "595959"
@@ -133,7 +140,7 @@ def border(side: str, size: int, color: str, space: int = 0) -> str:
 
 def ppr(*, keep_next=False, keep_lines=False, widow=False, num=None, bdr="", tabs="",
         before=None, after=None, line=None, ind="", contextual=False, jc=None,
-        outline=None) -> str:
+        outline=None, no_hyphens=False) -> str:
     parts = []
     if keep_next:
         parts.append("<w:keepNext/>")
@@ -149,6 +156,8 @@ def ppr(*, keep_next=False, keep_lines=False, widow=False, num=None, bdr="", tab
         parts.append(f"<w:pBdr>{bdr}</w:pBdr>")
     if tabs:
         parts.append(f"<w:tabs>{tabs}</w:tabs>")
+    if no_hyphens:
+        parts.append("<w:suppressAutoHyphens/>")
     if before is not None or after is not None or line is not None:
         attrs = ""
         if before is not None:
@@ -209,7 +218,7 @@ def styles_xml() -> bytes:
     s.append(pstyle("Subtitle", "Subtitle", next_="BodyText", priority=11,
                     p=ppr(keep_next=True, keep_lines=True,
                           bdr=border("bottom", 8, ACCENT, 8), before=0, after=480, line=264),
-                    r=rpr(color=MUTED, size=28)))
+                    r=rpr(color=MUTED, size=25)))
     # Headings, numbered through numId 1 (abstractNum 1)
     heading_specs = [
         # level, size, before, after
@@ -236,15 +245,19 @@ def styles_xml() -> bytes:
                     p=ppr(num=(1, 3), after=60)))
     # Table cell text
     s.append(pstyle("TableText", "Table Text", next_="TableText", priority=20, custom=True,
-                    p=ppr(before=20, after=20, line=240),
+                    p=ppr(before=20, after=20, line=240, no_hyphens=True),
                     r=rpr(size=18)))
     s.append(pstyle("TableHeading", "Table Heading", based_on="TableText",
                     next_="TableText", priority=20, custom=True,
                     p=ppr(keep_next=True),
                     r=rpr(bold=True, color=ACCENT)))
-    # Signature, Note
+    # Signature (the text of a signature block's cells), Note
     s.append(pstyle("Signature", "Signature", priority=99, unhide=True,
-                    p=ppr(keep_next=True, keep_lines=True, before=360, after=60)))
+                    p=ppr(keep_next=True, keep_lines=True, before=60, after=60)))
+    # The classification marking, centred at the top and bottom of every page
+    s.append(pstyle("MarkingLine", "Marking Line", priority=20, custom=True,
+                    p=ppr(keep_lines=True, before=0, after=40, line=240, jc="center"),
+                    r=rpr(bold=True, caps=True, color=MARKING, spacing=10, size=22)))
     s.append(pstyle("Note", "Note", next_="BodyText", priority=20, custom=True,
                     p=ppr(keep_lines=True, bdr=border("left", 12, RULE, 6), before=60,
                           after=120, line=240, ind='<w:ind w:left="170"/>'),
@@ -255,7 +268,8 @@ def styles_xml() -> bytes:
                           before=0, after=0, line=240),
                     r=rpr(color=MUTED, size=16)))
     s.append(pstyle("Footer", "footer", priority=99, unhide=True, q_format=False,
-                    p=ppr(tabs=right_tab, before=0, after=0, line=240),
+                    p=ppr(bdr=border("top", 4, "808080", 4), tabs=right_tab,
+                          before=0, after=40, line=240),
                     r=rpr(color=MUTED, size=16)))
     # Character styles
     s.append('<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont">'
@@ -294,6 +308,16 @@ def styles_xml() -> bytes:
              '<w:tblStylePr w:type="band2Horz"><w:tblPr/>'
              f'<w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{BAND_FILL}"/></w:tcPr>'
              "</w:tblStylePr>"
+             "</w:style>")
+    # Signature blocks: no rules but the signature lines the engine draws; rows never split.
+    s.append('<w:style w:type="table" w:customStyle="1" w:styleId="SignatureTable">'
+             '<w:name w:val="Signature Table"/><w:basedOn w:val="TableNormal"/>'
+             '<w:uiPriority w:val="59"/><w:qFormat/>'
+             + ppr(keep_next=True, keep_lines=True, before=40, after=40, line=240)
+             + '<w:tblPr><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="0" w:type="dxa"/>'
+             '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="227" w:type="dxa"/></w:tblCellMar>'
+             "</w:tblPr>"
+             '<w:trPr><w:cantSplit/></w:trPr>'
              "</w:style>")
     s.append('<w:style w:type="numbering" w:default="1" w:styleId="NoList">'
              '<w:name w:val="No List"/><w:uiPriority w:val="99"/><w:semiHidden/>'
@@ -400,15 +424,51 @@ def document_xml() -> bytes:
     return xml(f"<w:document {WR}><w:body>{body}</w:body></w:document>")
 
 
+VML = ('xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
+       'xmlns:w10="urn:schemas-microsoft-com:office:word"')
+
+
+def watermark() -> str:
+    """Word's own DRAFT watermark: WordArt text (VML) behind the text of every page, anchored in
+    the header. A paragraph of its own, 1 pt high, so that it adds no visible line."""
+    formulas = "".join(f'<v:f eqn="{eqn}"/>' for eqn in (
+        "sum #0 0 10800", "prod #0 2 1", "sum 21600 0 @1", "sum 0 0 @2", "sum 21600 0 @3", "if @0 @3 0",
+        "if @0 21600 @1", "if @0 0 @2", "if @0 @4 21600", "mid @5 @6", "mid @8 @5", "mid @7 @8", "mid @6 @7",
+        "sum @6 0 @5"))
+    shapetype = ('<v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800" '
+                 'path="m@7,l@8,m@5,21600l@6,21600e">'
+                 f"<v:formulas>{formulas}</v:formulas>"
+                 '<v:path textpathok="t" o:connecttype="custom" o:connectlocs="@9,0;@10,10800;@11,21600;@12,10800" '
+                 'o:connectangles="270,180,90,0"/><v:textpath on="t" fitshape="t"/>'
+                 '<v:handles><v:h position="#0,bottomRight" xrange="6629,14971"/></v:handles>'
+                 '<o:lock v:ext="edit" text="t" shapetype="t"/></v:shapetype>')
+    shape = ('<v:shape id="clausegenDraftWatermark" o:spid="_x0000_s2049" type="#_x0000_t136" '
+             'style="position:absolute;margin-left:0;margin-top:0;width:460pt;height:115pt;rotation:315;'
+             "z-index:-251657216;mso-position-horizontal:center;mso-position-horizontal-relative:margin;"
+             'mso-position-vertical:center;mso-position-vertical-relative:margin" o:allowincell="f" '
+             f'fillcolor="#{MARKING}" stroked="f"><v:fill opacity="9830f"/>'
+             f'<v:textpath style="font-family:&quot;{FONT}&quot;;font-size:1pt;font-weight:bold" string="DRAFT"/>'
+             '<w10:wrap anchorx="margin" anchory="margin"/></v:shape>')
+    return ('<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
+            '<w:rPr><w:sz w:val="2"/></w:rPr></w:pPr>'
+            f'<w:r><w:rPr><w:noProof/><w:sz w:val="2"/></w:rPr><w:pict>{shapetype}{shape}</w:pict></w:r></w:p>')
+
+
 def header_xml() -> bytes:
     marking = '<w:rPr><w:rStyle w:val="Marking"/></w:rPr>'
-    p = para("Header", run("{{ document.title }}"), TAB, run("{{ marking }}", marking))
-    return xml(f"<w:hdr {WR}>{p}</w:hdr>")
+    draft = '{% if document.status == "draft" %}DRAFT{% endif %}'
+    p = (para("MarkingLine", run("{{ marking }}"))
+         + para("Header", run("{{ document.title }}"), TAB, run(draft, marking))
+         + para("Header", run('{%p if document.status == "draft" %}'))
+         + watermark()
+         + para("Header", run("{%p endif %}")))
+    return xml(f"<w:hdr {WR} {VML}>{p}</w:hdr>")
 
 
 def footer_xml() -> bytes:
-    p = para("Footer", run("{{ document.id }} \u00b7 {{ library.version }}"), TAB,
-             run("Page "), field("PAGE"), run(" of "), field("NUMPAGES"))
+    p = (para("Footer", run("{{ document.footer }}"), TAB, run("Page "), field("PAGE"), run(" of "),
+              field("NUMPAGES"))
+         + para("MarkingLine", run("{{ marking }}")))
     return xml(f"<w:ftr {WR}>{p}</w:ftr>")
 
 
@@ -425,6 +485,7 @@ def settings_xml() -> bytes:
                           ("differentiateMultirowTableHeaders", 1)))
     return xml(f'<w:settings {W}><w:zoom w:percent="100"/>'
                '<w:defaultTabStop w:val="709"/>'
+               '<w:autoHyphenation w:val="false"/>'
                '<w:characterSpacingControl w:val="doNotCompress"/>'
                f"<w:compat>{compat}</w:compat>"
                '<w:themeFontLang w:val="en-GB"/>'
@@ -436,14 +497,18 @@ def settings_xml() -> bytes:
 
 
 def font_table_xml() -> bytes:
+    """Carlito, with Calibri as its alternative name (w:altName: used where Carlito is not
+    installed) and Calibri's classification, so a substitute has the same metrics or is close."""
     entries = (
-        (FONT, "020F0502020204030204", "swiss"),
-        ("Times New Roman", "02020603050405020304", "roman"),
+        (FONT, FONT_ALT, CALIBRI_PANOSE, "swiss"),
+        (FONT_ALT, "", CALIBRI_PANOSE, "swiss"),
+        ("Times New Roman", "", "02020603050405020304", "roman"),
     )
-    body = "".join(f'<w:font w:name="{name}"><w:panose1 w:val="{panose}"/>'
+    body = "".join(f'<w:font w:name="{name}">' + (f'<w:altName w:val="{alt}"/>' if alt else "")
+                   + f'<w:panose1 w:val="{panose}"/>'
                    f'<w:charset w:val="00"/><w:family w:val="{family}"/>'
                    '<w:pitch w:val="variable"/></w:font>'
-                   for name, panose, family in entries)
+                   for name, alt, panose, family in entries)
     return xml(f"<w:fonts {W}>{body}</w:fonts>")
 
 
@@ -462,7 +527,7 @@ def theme_xml() -> bytes:
                ("hlink", '<a:srgbClr val="0563C1"/>'),
                ("folHlink", '<a:srgbClr val="954F72"/>'))
     clr = "".join(f"<a:{name}>{value}</a:{name}>" for name, value in colours)
-    font = f'<a:latin typeface="{FONT}"/><a:ea typeface=""/><a:cs typeface=""/>'
+    font = f'<a:latin typeface="{FONT}" panose="{CALIBRI_PANOSE}"/><a:ea typeface=""/><a:cs typeface=""/>'
     fill = '<a:solidFill><a:schemeClr val="phClr"/></a:solidFill>'
     line = "".join(f'<a:ln w="{w}" cap="flat" cmpd="sng" algn="ctr">{fill}'
                    '<a:prstDash val="solid"/><a:miter lim="800000"/></a:ln>'
@@ -581,8 +646,8 @@ def build() -> bytes:
 REQUIRED = {
     "paragraph": ["Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3",
                   "Body Text", "List Bullet", "List Bullet 2", "List Number", "List Number 2",
-                  "Table Text", "Table Heading", "Signature", "Note", "Header", "Footer"],
-    "table": ["Clause Table"],
+                  "Table Text", "Table Heading", "Signature", "Note", "Header", "Footer", "Marking Line"],
+    "table": ["Clause Table", "Signature Table"],
     "character": ["Marking"],
 }
 

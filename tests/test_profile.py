@@ -78,3 +78,30 @@ def test_every_problem_at_once(profile):
     assert len(found) == 2
     assert found[0].startswith(f"{profile}:1: profile: should be 1")
     assert found[1].startswith(f"{profile}:2: riskLevel: unknown key 'riskLevel'")
+
+
+def test_document_control_defaults_when_left_out(profile):
+    control = load_profile(profile).profile.document
+    assert (control.status, control.revision, control.date) == ("draft", 1, None)
+
+
+def test_document_control_values(profile):
+    edit(profile, "pins:", 'document: {status: final, revision: 3, date: "2027-01-15"}\npins:')
+    control = load_profile(profile).profile.document
+    assert (control.status, control.revision, control.date) == ("final", 3, "2027-01-15")
+
+
+def test_document_control_errors_name_line_and_field(profile):
+    edit(profile, "pins:", "document:\n  status: signed\n  revision: 0\n  date: 2027-02-30\n  sign: true\npins:")
+    assert errors(profile) == [
+        f"{profile}:23: document.status: should be 'draft' or 'final'; found text 'signed'",
+        f"{profile}:24: document.revision: should be greater than or equal to 1; found a whole number 0",
+        f"{profile}:25: document.date: '2027-02-30' is not a date written YYYY-MM-DD; found text '2027-02-30'",
+        f"{profile}:26: document.sign: unknown key 'sign'\n    hint: known keys: status, revision, date"]
+
+
+def test_document_date_null_is_an_error(profile):
+    edit(profile, "pins:", "document: {date: null}\npins:")
+    assert errors(profile) == [
+        f"{profile}:22: document.date: is null; a value is required\n"
+        "    hint: write the value, or remove the key to use the documented default where there is one"]

@@ -22,7 +22,8 @@ def rewrite(source: Path, target: Path, part: str, old: str, new: str) -> None:
 
 
 def header(path: Path) -> str:
-    return docx.Document(str(path)).sections[0].header.paragraphs[0].text
+    """The header's title line (below the centred marking)."""
+    return docx.Document(str(path)).sections[0].header.paragraphs[1].text
 
 
 def test_a_document_specific_word_template_wins(tiny, cli):
@@ -37,8 +38,8 @@ def test_a_document_specific_word_template_wins(tiny, cli):
                  "--documents", "nda,security-appendix")
     assert result.code == 0, result.err
     out = tiny / "output/tiny-case"
-    assert header(out / "nda.docx") == "Acme Legal · Non-disclosure agreement\tCONFIDENTIAL"
-    assert header(out / "security-appendix.docx") == "Security appendix\tCONFIDENTIAL"
+    assert header(out / "nda.docx") == "Acme Legal · Non-disclosure agreement\tDRAFT"
+    assert header(out / "security-appendix.docx") == "Security appendix\tDRAFT"
     assert "<!-- house -->" in (out / "nda.html").read_text(encoding="utf-8")
 
 

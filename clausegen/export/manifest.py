@@ -16,6 +16,7 @@ from clausegen.models.manifest import (
     BuildInfo,
     CatalogueRef,
     ClauseEntry,
+    DocumentControlRef,
     DocumentEntry,
     FileEntry,
     LibraryRef,
@@ -66,6 +67,7 @@ def inputs(selection: Selection, project: Project, profile: LoadedProfile) -> Ma
         catalogue=CatalogueRef(name=cat.name, version=cat.version, level=selection.facts.level.id),
         profile=ProfileRef(id=selection.profile.id, sha256=profile.sha256, source=profile.source or None),
         risk_tier=selection.facts.tier.id,
+        document_control=DocumentControlRef(**selection.profile.document.model_dump()),
         parameters={name: ParameterValue(value=p.value, origin=p.origin)
                     for name, p in sorted(selection.parameters.items())},
         documents=docs)

@@ -18,7 +18,7 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def write_all(folder: Path, files: dict[str, bytes]) -> None:
-    """Write every file of one profile, in order (the caller puts the manifest last).
+    """Write several files into one folder, in order (a profile's build folder is committed by commit.py).
 
     Two phases: every file is first written to a temporary name beside its target and flushed to
     disk; only when all are written are they renamed into place. A full disk or a refused write

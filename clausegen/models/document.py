@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from clausegen.models.tree import Block, Heading, Paragraph, Table, text_inlines
+from clausegen.models.tree import Block, Heading, Paragraph, Signatory, SignatureBlock, Table, text_inlines
 
 __all__ = ["Document", "Part", "Section", "Table"]
 
@@ -57,10 +57,26 @@ class Document:
     library_name: str
     library_version: str
     sections: tuple[Section, ...]
+    # Document control from the profile's `document:` key; date "" = none given (never the clock).
+    # Reports (coverage, diff) are not controlled documents: status "" shows no status or revision.
+    status: str = ""  # draft | final | ""
+    revision: int = 1
+    date: str = ""
+    language: str = "en"
+    # Who signs, after the last section (not numbered): (party, name), e.g. ("For the Client", "Ærø
+    # Kommune"); a name left "" is a line to fill in (a supplier not yet chosen).
+    signatures: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def control(self) -> str:
+        """"revision N · YYYY-MM-DD", or "revision N" when no date was given."""
+        if not self.status:
+            return ""
+        return f"revision {self.revision}" + (f" · {self.date}" if self.date else "")
 
     @property
     def footer(self) -> str:
-        return f"{self.document_id} · {self.library_version}"
+        return " · ".join(part for part in (self.document_id, self.library_version, self.control) if part)
 
     def blocks(self) -> Iterator[Block]:
         """The body as one stream of blocks, headings with their numbers included: what every
@@ -71,3 +87,5 @@ class Document:
                 if part.heading:
                     yield Heading(2, part.number, part.title, part.anchor)
                 yield from part.content()
+        if self.signatures:  # after the last section, not numbered
+            yield SignatureBlock(tuple(Signatory(party, name) for party, name in self.signatures))

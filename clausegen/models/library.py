@@ -117,6 +117,8 @@ class DocumentSpec(Model):
     title: Line
     when: Any = "always"
     sections: list[Section] = Field(min_length=1)
+    # Who signs the document: a signature block for each, after the last section, not numbered.
+    signatures: list[Literal["client", "supplier"]] = Field(default_factory=list)
 
 
 class RiskTier(Model):

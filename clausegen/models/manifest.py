@@ -42,6 +42,14 @@ class ProfileRef(_Part):
     source: str | None = None
 
 
+class DocumentControlRef(_Part):
+    """The profile's `document:` values (status, revision, date); date absent when none was given."""
+
+    status: str
+    revision: int
+    date: str | None = None
+
+
 class ParameterValue(_Part):
     value: Any
     origin: str  # profile | level <id> | tier <id> | default
@@ -90,6 +98,7 @@ class Manifest(_Part):
     catalogue: CatalogueRef
     profile: ProfileRef
     risk_tier: str
+    document_control: DocumentControlRef | None = None  # absent in manifests before clausegen 0.2
     parameters: dict[str, ParameterValue] = {}
     documents: dict[str, DocumentEntry]
     answers: AnswersRef | None = None  # only in a build with --answers

@@ -178,6 +178,22 @@ class Tailoring(Model):
     add: list[str] = Field(default_factory=list)
 
 
+class DocumentControl(Model):
+    """Document control shown on every page and in the file properties. Optional; every field has a
+    default, and with no date none is shown (the build never reads the clock)."""
+
+    status: Literal["draft", "final"] = "draft"
+    revision: int = Field(default=1, ge=1, le=9999)
+    date: IsoDate | None = None
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date_not_null(cls, value: Any) -> Any:
+        if value is None:  # leaving the key out means "no date"; an explicit null is a mistake
+            raise ValueError("is null")
+        return value
+
+
 class Profile(Model):
     profile: Literal[1]
     id: ProfileId
@@ -194,6 +210,7 @@ class Profile(Model):
     parameters: dict[str, Any] = Field(default_factory=dict)
     pins: dict[str, str] = Field(default_factory=dict)
     tailoring: Tailoring = Field(default_factory=Tailoring)
+    document: DocumentControl = Field(default_factory=DocumentControl)
 
     @field_validator("supplier", mode="before")
     @classmethod

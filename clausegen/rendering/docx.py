@@ -68,7 +68,9 @@ def build(document: Document, template_bytes: bytes, template_name: str, propert
         body = tpl.new_subdoc()
         write_body(Writer(tpl, body))
     context = {
-        "document": {"id": document.document_id, "title": document.title, "subtitle": document.subtitle},
+        "document": {"id": document.document_id, "title": document.title, "subtitle": document.subtitle,
+                     "status": document.status, "revision": document.revision, "date": document.date,
+                     "control": document.control, "footer": document.footer},
         "marking": document.marking,
         "client": {"name": document.client},
         "supplier": None if document.supplier is None else {"name": document.supplier},
@@ -94,11 +96,19 @@ def build(document: Document, template_bytes: bytes, template_name: str, propert
     core.keywords = document.marking
     core.comments = f"{document.document_id} · {document.library_name} {document.library_version}"
     core.last_modified_by = "clausegen"
-    core.revision = 1
+    core.revision = document.revision
+    core.language = document.language
+    if document.status:
+        core.content_status = document.status.capitalize()  # Draft | Final
+        core.version = document.control
     stamp = datetime.fromisoformat(properties.created)
     core.created = stamp
     core.modified = stamp
-    _set_custom_properties(docx, properties.custom)
+    _drop_empty_core_properties(core)
+    custom = dict(properties.custom)
+    if document.date:
+        custom["clausegen.document_date"] = document.date
+    _set_custom_properties(docx, custom)
     buffer = io.BytesIO()
     docx.save(buffer)
     return normalise_zip(buffer.getvalue())
@@ -108,6 +118,15 @@ def _part_name(tpl: DocxTemplate) -> str:
     """The part docxtpl was rendering when it failed, e.g. word/header1.xml (core properties: docProps/core.xml)."""
     part = getattr(tpl, "current_rendering_part", None)
     return str(part.partname).lstrip("/") if part is not None else "docProps/core.xml"
+
+
+def _drop_empty_core_properties(core: Any) -> None:
+    """docxtpl renders every core property, writing the ones it has no value for as empty
+    elements (<dc:identifier/>); an empty property says nothing, so it is left out."""
+    element = core._element
+    for child in list(element):
+        if not (child.text or "").strip() and len(child) == 0:
+            element.remove(child)
 
 
 def _set_custom_properties(document: Any, values: dict[str, str]) -> None:

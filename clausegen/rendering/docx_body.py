@@ -40,6 +40,7 @@ from clausegen.models.tree import (
     Text,
     text_inlines,
 )
+from clausegen.rendering import signatures
 
 _ATTR = {'"': "&quot;"}
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -99,8 +100,8 @@ class Writer:
         elif isinstance(block, Table):
             self.table(block)
         elif isinstance(block, SignatureBlock):
-            for signatory in block.signatories:
-                self._paragraph("Signature", _run(f"{signatory.party}: ", bold=True) + _run(signatory.name))
+            pairs = [(s.party, s.name) for s in block.signatories]
+            self._emit(signatures.docx_xml(pairs, self.style_ids, self.text_width // 635, escape))
 
     def heading(self, number: str, title: str, level: int, anchor: str = "") -> None:
         # Word numbers the headings itself when the template's heading style is numbered; a house

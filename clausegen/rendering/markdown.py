@@ -30,6 +30,7 @@ from clausegen.models.tree import (
     Text,
     number_label,
 )
+from clausegen.rendering import signatures
 from clausegen.rendering.environment import (
     UnsafeTemplateError,
     environment,
@@ -129,8 +130,7 @@ def _block(node: Block) -> str:
         return _list(node)
     if isinstance(node, Table):
         return table(node)
-    return "\n\n".join(f"**{escape_markdown(s.party)}:** {escape_markdown(s.name)}  \n"
-                       "Name:  \nTitle:  \nDate:  \nSignature:" for s in node.signatories)
+    return signatures.markdown([(s.party, s.name) for s in node.signatories], escape_markdown)
 
 
 def _list(node: ListBlock) -> str:
@@ -154,6 +154,7 @@ def write(document: Document) -> str:
         f"# {escape_markdown(document.title)}",
         escape_markdown(document.subtitle),
         f"**Classification:** {escape_markdown(document.marking)}  \n"
+        + (f"**Status:** {document.status.upper()}  \n" if document.status else "") +
         f"**Document:** {escape_markdown(document.footer)}",
     ]
     return "\n\n".join(head) + "\n\n" + blocks(document.blocks()) + "\n"

@@ -35,8 +35,12 @@ from clausegen.models.tree import (
     Text,
     text_inlines,
 )
+from clausegen.rendering import signatures
 
 API_VERSION = [1, 23, 1, 1]
+# Values the templates put inside a quoted string or a CSS string, not into content: clausegen's own
+# words and codes (draft, 3, en), never profile text.
+PLAIN_META = frozenset({"status", "revision", "lang", "draft", "marking-css", "footer-css"})
 _NO_ATTR: list[Any] = ["", [], []]
 _LIST_STYLES = {"decimal": ("Decimal", "Period"), "alpha": ("LowerAlpha", "TwoParens"),
                 "roman": ("LowerRoman", "TwoParens")}
@@ -45,13 +49,13 @@ _LIST_STYLES = {"decimal": ("Decimal", "Period"), "alpha": ("LowerAlpha", "TwoPa
 _TYPST_SHORTHAND = re.compile(r"(?<=\.)\.|(?<=-)\?|-(?=\d)")
 
 
-def document(doc: Document, target: str) -> bytes:
-    """The JSON AST of `doc`; `target` is the pandoc writer it is for (typst or html5)."""
+def document(doc: Document, target: str, meta: dict[str, str] | None = None) -> bytes:
+    """The JSON AST of `doc`; `target` is the pandoc writer it is for (typst or html5), `meta` the
+    values its template reads (title, subtitle, marking, ...), each shown as literal text."""
     writer = _Writer(target == "typst")
-    meta = {"title": doc.title, "subtitle": doc.subtitle, "marking": doc.marking, "footer-left": doc.footer,
-            "author": doc.client, "keywords": doc.marking}
     ast = {"pandoc-api-version": API_VERSION,
-           "meta": {key: {"t": "MetaInlines", "c": writer.meta(value)} for key, value in meta.items() if value},
+           "meta": {key: {"t": "MetaString", "c": value} if key in PLAIN_META else
+                    {"t": "MetaInlines", "c": writer.meta(value)} for key, value in (meta or {}).items() if value},
            "blocks": [node for block in doc.blocks() for node in writer.top(block)]}
     return json.dumps(ast, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
@@ -77,6 +81,8 @@ class _Writer:
     def top(self, block: Block) -> list[dict[str, Any]]:
         """A block of the body. A landscape table gets a turned page of its own in Typst, which
         allows a page only at the top level of the document."""
+        if isinstance(block, SignatureBlock):
+            return self.block(block)["c"][1]
         if isinstance(block, Table) and block.landscape and self.typst:
             return [{"t": "RawBlock", "c": ["typst", "#page(flipped: true)["]}, self.table(block),
                     {"t": "RawBlock", "c": ["typst", "]"]}]
@@ -95,10 +101,12 @@ class _Writer:
             return self.list_block(block)
         if isinstance(block, Table):
             return self.table(block)
-        if isinstance(block, SignatureBlock):
-            return {"t": "Div", "c": [["", ["signature"], []], [
-                {"t": "Para", "c": self.inlines((Strong((Text(s.party + ":"),)), Text(" " + s.name)))}
-                for s in block.signatories]]}
+        if isinstance(block, SignatureBlock):  # the templates draw `signature-block` as lines to sign on
+            pairs = [(s.party, s.name) for s in block.signatories]
+            return {"t": "Div", "c": [_NO_ATTR, [
+                {"t": "Div", "c": [["signature-block", [], []], [self.table(Table(
+                    rows[0][1], tuple(row for _, row in rows[1:]), (1,) * len(rows[0][1])))]]}
+                for rows in signatures.grid(pairs)]]}
         raise TypeError(f"not a block: {block!r}")
 
     def list_block(self, block: ListBlock) -> dict[str, Any]:
