@@ -191,6 +191,9 @@ def _parser() -> argparse.ArgumentParser:
                         "supplier committed to, and the manifest records the file's sha256 (one profile only)")
     b.add_argument("--force", action="store_true",
                    help="rebuild profiles whose output is already current (by default they are skipped)")
+    b.add_argument("--baseline", type=Path, default=None, metavar="OLD_BUILD",
+                   help="an earlier build of the same profile (its folder or manifest.json): also write "
+                        "redlines against it into OUT/<id>/redline/ (one profile only)")
 
     v = sub.add_parser("validate", parents=[inputs], help="check library, catalogues and profiles; list every problem",
                        description="Validate inputs.", epilog=EPILOG_VALIDATE,
@@ -223,8 +226,18 @@ def _parser() -> argparse.ArgumentParser:
                        epilog=EPILOG_DIFF, formatter_class=argparse.RawDescriptionHelpFormatter)
     d.add_argument("old", metavar="OLD")
     d.add_argument("new", metavar="NEW")
-    d.add_argument("--format", choices=("text", "md", "docx", "json"), default="text", help="output (default: text)")
-    d.add_argument("--out", type=Path, default=None, metavar="FILE", help="write to FILE (needed for docx)")
+    d.add_argument("--format", default=None, metavar="FORMAT",
+                   help="text, md, docx or json (default: text); for two build folders a list from "
+                        "docx,md,html,pdf (default: docx,md)")
+    d.add_argument("--out", type=Path, default=None, metavar="PATH",
+                   help="write to FILE (needed for docx); for two build folders the folder for the redlines "
+                        "(default: redline/<profile id>)")
+    d.add_argument("--old-library", default=None, metavar="REV",
+                   help="build folders: the git revision (or folder) of the library the old build was made "
+                        "from (default: the current one, else the git tag of its library version)")
+    d.add_argument("--new-library", default=None, metavar="REV", help="the same for the new build")
+    d.add_argument("--templates", type=Path, default=None, metavar="DIR",
+                   help="build folders: the house templates the new build used (see `build --templates`)")
     d.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                    help="colour the text output (default: auto, when writing to a terminal and NO_COLOR is unset)")
 

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from clausegen import contract_checks, fonts, loading
 from clausegen.assembly import assemble
@@ -64,6 +64,7 @@ class BuildOptions:
     documents: tuple[str, ...] | None = None
     templates: Path | None = None
     source_date_epoch: int = DEFAULT_EPOCH
+    baseline: Any = None  # loading.builds.Build: an earlier build to write redlines against
     answers: Path | None = None  # the winning tenderer's answered matrix (build --answers)
     today: date | None = None  # only for a warning (a final document starting in the past); never in a file
 
@@ -144,7 +145,7 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
                                                              sha256=winner.sha256)})
     key = manifests.build_key(base, templates.hashable(), options.formats, options.source_date_epoch)
     folder = options.out / selection.profile.id
-    if not force and manifests.up_to_date(folder, key):
+    if not force and options.baseline is None and manifests.up_to_date(folder, key):
         return BuildResult(selection.profile.id, folder, "unchanged", [], _warnings(selection) + doubts), None
     everything = select(loaded.profile, project, loaded.located) if options.documents else None
     documents = assemble(selection, project, loaded.located, everything)
@@ -170,8 +171,28 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
                        winner)
     files = {f"{doc}.{fmt}": data for doc, by_fmt in by_document.items() for fmt, data in by_fmt.items()}
     files["manifest.json"] = manifests.manifest(base, by_document, key)
+    if options.baseline is not None:
+        files = _with_redlines(files, options, project, selection, documents, str(folder))
     result = BuildResult(selection.profile.id, folder, "built", list(files), _warnings(selection) + doubts)
     return result, files
+
+
+def _with_redlines(files: dict[str, bytes], options: BuildOptions, project: Project, selection: Selection,
+                   documents: tuple[Document, ...], label: str) -> dict[str, bytes]:
+    """The build's files plus redline/<document>.redline.<format> against the baseline; the
+    manifest stays last."""
+    from clausegen import redlines
+    from clausegen.loading.builds import Build
+    from clausegen.models.manifest import Manifest
+
+    manifest = Manifest.parse(files["manifest.json"].decode("utf-8"), f"{label}/manifest.json")
+    new = Build(label, manifest, str(project.library.root), project, selection, {d.document_id: d for d in documents})
+    formats = tuple(f for f in redlines.FORMATS if f in options.formats)
+    extra, _ = redlines.files(options.baseline, new, formats, options.templates, options.source_date_epoch)
+    out = {name: data for name, data in files.items() if name != "manifest.json"}
+    out.update({f"redline/{name}": data for name, data in extra.items()})
+    out["manifest.json"] = files["manifest.json"]
+    return out
 
 
 def build(profile_path: Path, project: Project, options: BuildOptions, force: bool = False) -> BuildResult:

@@ -221,6 +221,7 @@ def test_documents_no_longer_called_for_are_removed_and_other_files_stay(tiny, c
     mine = {"notes.txt": b"my notes", "dpa-checklist.txt": b"not clausegen's", "nda.pdf": b"my own PDF"}
     for name, data in mine.items():
         (folder / name).write_bytes(data)
+    (folder / ".clausegen-99999999-x.tmp").write_bytes(b"left by a killed writer of an older version")
     (folder / "evidence").mkdir()
     (folder / "evidence/audit.pdf").write_bytes(b"evidence")
     _direct_award_without_personal_data(tiny)
@@ -234,6 +235,7 @@ def test_documents_no_longer_called_for_are_removed_and_other_files_stay(tiny, c
     for name, data in mine.items():
         assert (folder / name).read_bytes() == data
     assert (folder / "evidence/audit.pdf").read_bytes() == b"evidence"
+    assert not (folder / ".clausegen-99999999-x.tmp").exists()
 
 
 def test_a_build_in_fewer_formats_replaces_the_set(tiny, cli):

@@ -55,8 +55,7 @@ def test_an_exit_period_as_long_as_the_term_builds(real, cli):
 
 
 # --- a final document whose contract starts in the past: a warning only ----------------------------------
-# The `document:` profile key (status, revision, date) comes from the "design" work; until it is on
-# the Profile model these cases call the check with the profile's own data and a document value.
+# The check alone (every combination, with an injected clock), then through build and validate.
 
 def _case(real, status: str, date: str | None):
     from types import SimpleNamespace
@@ -106,3 +105,20 @@ def test_the_clock_never_changes_what_is_written(real, cli, monkeypatch):
     monkeypatch.setattr(command, "date", Then)
     assert cli("build", PROFILE, "--format", "md,docx", "--force").code == 0
     assert digests() == first
+
+
+@pytest.mark.parametrize("document, warned", [
+    ('{status: final, date: "2027-02-01"}', "before its date (2027-02-01)"),
+    ('{status: final, date: "2026-12-01"}', None),
+    ('{status: draft, date: "2027-02-01"}', None),
+])
+def test_a_final_document_through_build_and_validate(real, cli, document, warned):
+    text = (real / PROFILE).read_text(encoding="utf-8")
+    (real / PROFILE).write_text(text.replace("\ncontract:", f"\ndocument: {document}\ncontract:", 1), encoding="utf-8")
+    line = (real / PROFILE).read_text(encoding="utf-8").split("\n").index('  start: "2027-01-01"') + 1
+    message = (f"{PROFILE}:{line}: contract.start: the document is marked final but the contract starts "
+               f"on 2027-01-01, {warned}")
+    for args in (("build", PROFILE, "--format", "md"), ("validate", PROFILE)):
+        result = cli(*args)
+        assert result.code == 0, result.err
+        assert (message in result.err) == (warned is not None), result.err

@@ -194,6 +194,8 @@ def test_signature_block_in_docx_is_one_unsplittable_table_in_the_signature_styl
     heights = [row._tr.find(f"{W}trPr/{W}trHeight") for row in table.rows]
     assert int(heights[2].get(f"{W}val")) >= 1134  # 2 cm to sign in
     assert d.styles["Signature"].paragraph_format.keep_with_next  # the block stays on one page
+    before = table._tbl.getprevious()  # the sentence on signing goes with the block
+    assert before.tag == f"{W}p" and before.find(f"{W}pPr/{W}keepNext") is not None
 
 
 def test_signature_block_in_the_pdf(tiny, cli):

@@ -165,10 +165,11 @@ def run(args: argparse.Namespace) -> int:
     if args.answers is not None and len(args.profiles) != 1:
         raise UsageError(Diagnostic("--answers", None, "", "the winner's answers belong to one tender",
                                     "build one profile with --answers"))
+    sources = inputs(args)
     options = BuildOptions(out=args.out, formats=formats or DEFAULT_FORMATS, documents=documents,
                            templates=args.templates, source_date_epoch=source_date_epoch(dict(os.environ)),
-                           answers=args.answers, today=date.today())  # for a warning only, never in a file
-    sources = inputs(args)
+                           answers=args.answers, baseline=_baseline(args, sources),
+                           today=date.today())  # for a warning only, never in a file
     project = load_project(sources)
     console = Console(stderr=True, highlight=False, soft_wrap=True)
     show_bar = console.is_terminal and len(args.profiles) > 1
@@ -186,6 +187,18 @@ def run(args: argparse.Namespace) -> int:
         print(f"{counts['built']} built, {counts['unchanged']} unchanged, {counts['failed']} failed")
     failed = max((o.exit_code for o in outcomes if o.status == "failed"), default=0)  # 3 if an export failed
     return failed
+
+
+def _baseline(args: argparse.Namespace, sources: Inputs):
+    """The earlier build to write redlines against (--baseline), read and rebuilt once."""
+    if args.baseline is None:
+        return None
+    from clausegen.loading.builds import read_build
+
+    if len(args.profiles) != 1:
+        raise UsageError(Diagnostic("--baseline", None, "", f"an earlier build is of one profile; "
+                                    f"{len(args.profiles)} profiles given", "build one profile with --baseline"))
+    return read_build(str(args.baseline), None, sources, "old")
 
 
 def _print_outcome(outcome, console: Console | None) -> None:

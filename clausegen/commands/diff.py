@@ -21,12 +21,14 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from packaging.version import Version
 
 from clausegen import loading
 from clausegen.commands import emit, needs_out
+from clausegen.errors import Diagnostic, UsageError
 from clausegen.loading.diff_inputs import Pair, Side, load_pair
 from clausegen.models.catalogue import REQUIREMENT_NOT_CONTENT, Requirement
 from clausegen.models.document import Document
@@ -502,7 +504,20 @@ def format_docx(report: Report, template: tuple[bytes, str], epoch: int) -> byte
     return docx_rendering.build(document, template[0], template[1], properties, write)
 
 
+def is_build(arg: str) -> bool:
+    """A folder that `clausegen build` wrote (it holds a manifest.json)."""
+    return Path(arg).is_dir() and (Path(arg) / "manifest.json").is_file()
+
+
 def run(args: argparse.Namespace) -> int:
+    if is_build(args.old) or is_build(args.new) or args.old_library or args.new_library:
+        from clausegen.commands import redline
+
+        return redline.run(args)
+    args.format = args.format or "text"
+    if args.format not in ("text", "md", "docx", "json"):
+        raise UsageError(Diagnostic("--format", None, "", f"unknown value {args.format}",
+                                    "choose from: text, md, docx, json (for two build folders: docx, md, html, pdf)"))
     needs_out(args)
     report = compare(load_pair(args.old, args.new, args.library, args.catalogue, args.frameworks))
     if args.format == "docx":

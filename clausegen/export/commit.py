@@ -10,7 +10,8 @@ repaired by the next build of the profile, which puts the previous set back.
 What clausegen wrote is what the previous manifest lists, plus the manifest: those files that the
 new build no longer writes (stale documents) go with the previous folder. Every other file or
 folder in `OUT/<id>/` (your notes, an evaluation report) is carried into the new folder as a hard
-link, so it is never removed. One build at a time per profile folder: a lock file `OUT/.<id>.lock`
+link, so it is never removed; the `redline/` folder is clausegen's (`build --baseline` writes it).
+One build at a time per profile folder: a lock file `OUT/.<id>.lock`
 (the `filelock` library) makes a second build wait, and fail clearly after LOCK_TIMEOUT seconds.
 """
 
@@ -31,8 +32,11 @@ from pathlib import Path
 import filelock
 
 from clausegen.errors import Diagnostic, ExportError, display_path
+from clausegen.export.writing import TEMP_PREFIX
 
 LOCK_TIMEOUT = 600.0
+# The redlines `build --baseline` writes: clausegen's, so a build without a baseline removes them.
+REDLINE_FOLDER = "redline"
 GENERATION = ".clausegen-"  # OUT/.<id>.clausegen-new-<random>, OUT/.<id>.clausegen-old-<random>
 _AT_FDCWD, _RENAME_EXCHANGE = -100, 2
 
@@ -80,12 +84,14 @@ def commit(folder: Path, files: dict[str, bytes]) -> Committed:
         if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
             raise CommitError(Diagnostic(display_path(folder), None, "", "is a symbolic link or a file, not a folder",
                                          "clausegen replaces the folder as a whole; remove or rename it"), before)
-        ours = _written_before(folder) | set(files)
+        ours = _written_before(folder) | set(files) | {REDLINE_FOLDER}
         new = _sibling(folder, "new")
         current = ""
         try:
             new.mkdir()
             for current, data in files.items():
+                if "/" in current:  # redline/<document>.redline.<format> (build --baseline)
+                    (new / current).parent.mkdir(parents=True, exist_ok=True)
                 _write(new / current, data)
             current = ""
             _carry_over(folder, new, ours)
@@ -151,7 +157,7 @@ def _carry_over(folder: Path, new: Path, ours: set[str]) -> None:
     if not folder.is_dir() or folder.is_symlink():
         return
     for entry in sorted(folder.iterdir()):
-        if entry.name in ours:
+        if entry.name in ours or entry.name.startswith(TEMP_PREFIX):  # a temporary file of a killed writer
             continue
         if entry.is_symlink():
             os.symlink(os.readlink(entry), new / entry.name)
@@ -218,7 +224,7 @@ def _libc() -> ctypes.CDLL | None:
 def _rescue(old: Path, folder: Path, ours: set[str]) -> None:
     """A file someone put into the folder while the new set was being written is moved across."""
     for entry in sorted(old.iterdir()):
-        if entry.name not in ours and not os.path.lexists(folder / entry.name):
+        if entry.name not in ours and not entry.name.startswith(TEMP_PREFIX) and not os.path.lexists(folder / entry.name):
             try:
                 os.rename(entry, folder / entry.name)
             except OSError:

@@ -192,3 +192,8 @@ def number_label(kind: str, n: int) -> str:
             out += letters * count
         return out
     return str(n)
+
+
+def nobreak_text(text: str) -> str:
+    """Plain text as the writers show it: the spaces inside identifiers are no-break spaces."""
+    return IDENTIFIER.sub(lambda m: m.group().replace(" ", "\u00a0"), text)

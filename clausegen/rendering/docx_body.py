@@ -219,6 +219,10 @@ class Writer:
             else:
                 body.append(element)
 
+    def restart_numbering(self) -> str | None:
+        """A new numbering for a `List Number` list, starting at 1 (the redline's DOCX uses it)."""
+        return self._restart("List Number")
+
     def _restart(self, style_name: str) -> str | None:
         """A new w:num for a list in `style_name`'s numbering, so the list starts at 1."""
         style = self.docx.styles[style_name]

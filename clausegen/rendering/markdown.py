@@ -115,11 +115,13 @@ def inlines(nodes: tuple[Inline, ...]) -> str:
     return "".join(out)
 
 
-def blocks(nodes: Iterable[Block]) -> str:
-    return "\n\n".join(_block(node) for node in nodes)
+def blocks(nodes: Iterable[Block], source: bool = False) -> str:
+    """The blocks as Markdown. `source`: as clause source, obligations as `1)` lists that the
+    walker reads back as the same tree (the redline compares such text), not as "(a)" lines."""
+    return "\n\n".join(_block(node, source) for node in nodes)
 
 
-def _block(node: Block) -> str:
+def _block(node: Block, source: bool) -> str:
     if isinstance(node, Heading):
         return f"{'#' * (node.level + 1)} {node.number} {escape_markdown(node.title)}"
     if isinstance(node, Paragraph):
@@ -127,23 +129,23 @@ def _block(node: Block) -> str:
     if isinstance(node, Note):
         return "\n".join("> " + line for line in inlines(node.inlines).split("\n"))
     if isinstance(node, ListBlock):
-        return _list(node)
+        return _list(node, source)
     if isinstance(node, Table):
         return table(node)
     return signatures.markdown([(s.party, s.name) for s in node.signatories], escape_markdown)
 
 
-def _list(node: ListBlock) -> str:
+def _list(node: ListBlock, source: bool) -> str:
     """Bullets as `-` and numbered items as `1.` Markdown lists; obligations as paragraphs that
     start with their label, (a) or (i), which Markdown has no list for."""
-    if node.kind in ("alpha", "roman"):
+    if node.kind in ("alpha", "roman") and not source:
         return "\n\n".join(f"({number_label(node.kind, n)}) " + blocks(item.blocks)
                              for n, item in enumerate(node.items, start=1))
     items = []
     for n, item in enumerate(node.items, start=1):
-        marker = "-" if node.kind == "bullet" else f"{n}."
+        marker = "-" if node.kind == "bullet" else f"{n}." if node.kind == "decimal" else f"{n})"
         indent = " " * (len(marker) + 1)
-        lines = blocks(item.blocks).split("\n")
+        lines = blocks(item.blocks, source).split("\n")
         items.append(marker + " " + "\n".join([lines[0]] + [indent + line if line else "" for line in lines[1:]]))
     return "\n".join(items)
 

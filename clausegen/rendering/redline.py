@@ -8,10 +8,9 @@ placeholders (`{{ deletion_days }}`) count as one word.
 
 The DOCX revisions follow ECMA-376 and the way Word records typing (see `marks`); tests check that
 accepting every change gives the new text and rejecting every change the old, styles included.
-Known limit of LibreOffice 7.4 (not of Word): on opening, it merges two revisions of the same
-author and date that end one paragraph and start the next into one, across the paragraph mark
-between them, so its Reject All then joins those two paragraphs. Word writes the same shape
-when someone types at the end of one paragraph and the start of the next within a minute.
+LibreOffice 7.4 merges two revisions of the same author and minute that end one paragraph and
+start the next into one, across the paragraph mark between them, so its Reject All would join the
+two paragraphs; alternate paragraphs are therefore dated two minutes apart.
 """
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from docx.oxml import OxmlElement
@@ -175,6 +175,8 @@ def _tokens(inlines: tuple[tree.Inline, ...], bold: bool = False, italic: bool =
             else:
                 strong = isinstance(node, tree.Strong)
                 out += _tokens(node.children, bold or strong, italic or not strong)
+        elif isinstance(node, tree.NoBreak):  # as the DOCX writer keeps it on one line
+            pending.append(node.text.replace(" ", "\u00a0"))
         else:
             pending.append(tree.plain((node,)))
     return out + _split("".join(pending), bold, italic)
@@ -349,13 +351,20 @@ class TrackedChanges:
     at one fixed date, so the same input gives the same file."""
 
     def __init__(self, date: str, style_ids: dict[str, str], author: str = AUTHOR) -> None:
+        # Alternate paragraphs are dated two minutes later: LibreOffice merges revisions of one
+        # author and minute that meet at a paragraph mark, and its Reject All then joins the two
+        # paragraphs (see redlines/docx.py).
+        later = datetime.strptime(date, "%Y-%m-%dT%H:%M:%SZ") + timedelta(minutes=2)
+        self.dates = (date, later.strftime("%Y-%m-%dT%H:%M:%SZ"))
         self.date = date
+        self.paragraph = -1  # the first paragraph gets the first date
         self.author = author
         self.style_ids = style_ids  # Word style name -> style id, for w:pPrChange
         self.next_id = 1
 
     def paragraphs(self, body: Any, paragraphs: tuple[Paragraph, ...]) -> None:
         for p, mark in zip(paragraphs, marks(paragraphs), strict=True):
+            self.paragraph += 1
             style = _STYLES[mark.old_style if mark.status == "-" else mark.new_style]
             paragraph = body.add_paragraph(style=style)
             element = paragraph._p
@@ -384,7 +393,7 @@ class TrackedChanges:
         element = OxmlElement(tag)
         element.set(qn("w:id"), str(self.next_id))
         element.set(qn("w:author"), self.author)
-        element.set(qn("w:date"), self.date)
+        element.set(qn("w:date"), self.dates[self.paragraph % 2])
         self.next_id += 1
         for child in children:
             element.append(child)
