@@ -7,9 +7,10 @@ Sections with nothing in them are dropped rather than printed empty.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
-from clausegen import periods
+from clausegen import periods, references
 from clausegen.errors import Diagnostic, InputError
 from clausegen.facts import third_country_sub_suppliers, without_transfer
 from clausegen.loading.strict_yaml import Located
@@ -17,6 +18,7 @@ from clausegen.models.document import Document, Part, Section, Table
 from clausegen.models.project import Project
 from clausegen.rendering import formatting
 from clausegen.rendering.markdown import render_template
+from clausegen.rendering.walker import parse
 from clausegen.selection import DocumentSelection, RequirementPick, Selection
 from clausegen.validation import GENERATED_NEEDS
 
@@ -47,12 +49,19 @@ def context(selection: Selection) -> dict[str, Any]:
     return data
 
 
-def assemble(selection: Selection, project: Project, located: Located | None = None) -> tuple[Document, ...]:
-    """`located` (the profile as read) lets a date outside the calendar be reported at its line."""
-    ctx = context(selection)
-    requirement_rows = {pick.requirement.id: _requirement_text(pick, ctx) for pick in selection.requirements}
+def clause_anchor(clause_id: str) -> str:
+    return f"clause-{clause_id}"
+
+
+def assemble(selection: Selection, project: Project, located: Located | None = None,
+             everything: Selection | None = None) -> tuple[Document, ...]:
+    """The documents of `selection`, numbered, every clause rendered and parsed into the tree.
+
+    `located` (the profile as read) lets a date outside the calendar be reported at its line.
+    `everything` is the same profile's selection of every document, when `selection` holds only
+    some (`build --documents`): references to the others still get their numbers."""
     try:
-        return _documents(selection, project, ctx, requirement_rows)
+        return _assemble(selection, project, everything)
     except periods.PeriodError as e:
         path = ("contract", "start")
         file, line = (located.file, located.line(path)) if located else (f"profile {selection.profile.id}", None)
@@ -60,21 +69,30 @@ def assemble(selection: Selection, project: Project, located: Located | None = N
                                     "check contract.start, contract.term_months and the exit periods")) from e
 
 
+def _assemble(selection: Selection, project: Project, everything: Selection | None) -> tuple[Document, ...]:
+    ctx = context(selection)
+    requirement_rows = {pick.requirement.id: _requirement_text(pick, ctx) for pick in selection.requirements}
+    full = everything or selection
+    laid_out = {doc.document_id: _layout(doc, selection, project, requirement_rows, {}) for doc in full.documents}
+    dpa = next((doc for doc in full.documents if doc.document_id == DPA_DOCUMENT), None)
+    if dpa is not None:  # its "Addressed in" column names the numbers the clauses got, its own included
+        places = dpa_places(tuple(laid_out.values()), DPA_DOCUMENT)
+        laid_out[DPA_DOCUMENT] = _layout(dpa, selection, project, requirement_rows, places)
+    index = references.index(tuple(d for d in laid_out.values() if d.sections), _listed_requirements(laid_out),
+                             references.missing(full, project))
+    out = []
+    for doc in selection.documents:
+        document = laid_out[doc.document_id]
+        if not document.sections:  # never an empty contract document
+            raise _empty(doc, selection, project)
+        # The supplier is chosen by the tender: the tender specification must not name one.
+        doc_ctx = {**ctx, "supplier": None} if doc.document_id == TENDER_DOCUMENT else ctx
+        out.append(_fill(document, doc, doc_ctx, index))
+    return tuple(out)
+
+
 TENDER_DOCUMENT = "tender-requirements"
 DPA_DOCUMENT = "dpa-checklist"
-
-
-def _documents(selection: Selection, project: Project, ctx: dict[str, Any],
-               requirement_rows: dict[str, tuple[str, str]]) -> tuple[Document, ...]:
-    """Every document; the DPA checklist last, because its "Addressed in" column gives the numbers
-    the clauses got in the others (and in itself: laid out once for its own numbers)."""
-    built = {doc.document_id: _document(doc, selection, project, ctx, requirement_rows, {})
-             for doc in selection.documents}
-    dpa = next((doc for doc in selection.documents if doc.document_id == DPA_DOCUMENT), None)
-    if dpa is not None:
-        places = dpa_places(tuple(built.values()), DPA_DOCUMENT)
-        built[DPA_DOCUMENT] = _document(dpa, selection, project, ctx, requirement_rows, places)
-    return tuple(built[doc.document_id] for doc in selection.documents)
 
 
 def dpa_places(documents: tuple[Document, ...], own: str) -> dict[str, str]:
@@ -90,36 +108,28 @@ def dpa_places(documents: tuple[Document, ...], own: str) -> dict[str, str]:
     return places
 
 
-def _document(doc: DocumentSelection, selection: Selection, project: Project, ctx: dict[str, Any],
-              requirement_rows: dict[str, tuple[str, str]], places: dict[str, str]) -> Document:
+def _layout(doc: DocumentSelection, selection: Selection, project: Project,
+            requirement_rows: dict[str, tuple[str, str]], places: dict[str, str]) -> Document:
+    """The document with its numbers final and its clauses not yet rendered. `places` (clause id ->
+    where a reader finds it) fills the DPA checklist's "Addressed in" column."""
     profile = selection.profile
-    # The supplier is chosen by the tender: the tender specification must not name one.
     supplier = None if doc.document_id == TENDER_DOCUMENT else profile.supplier
-    if supplier is None:
-        ctx = {**ctx, "supplier": None}
     sections: list[Section] = []
     for spec in doc.spec.sections:
         number = str(len(sections) + 1)
         parts: list[Part] = []
         for pick in doc.clauses:
-            if pick.clause.documents[doc.document_id] != spec.id:
-                continue
-            clause = pick.clause
-            text = render_template("markdown", clause.body, ctx, clause.file, clause.body_line,
-                                   f"{clause.id}@{clause.version}")
-            parts.append(Part(f"{number}.{len(parts) + 1}", clause.title, markdown=text, clause_id=clause.id,
-                              clause_version=clause.version))
+            if pick.clause.documents[doc.document_id] == spec.id:
+                parts.append(Part(f"{number}.{len(parts) + 1}", pick.clause.title, clause_id=pick.clause.id,
+                                  clause_version=pick.clause.version, anchor=clause_anchor(pick.clause.id)))
         for title, note, table in _generated(spec.generated, doc.document_id, selection, project, requirement_rows,
                                              places):
             parts.append(Part(f"{number}.{len(parts) + 1}", title, note=note, table=table))
+        if len(parts) == 1 and parts[0].clause_id:
+            # A section of one clause: the section's heading and number stand for it (no "9 / 9.1").
+            parts = [replace(parts[0], number=number, heading=False)]
         if parts:
-            sections.append(Section(number, spec.title, tuple(parts)))
-    if not sections:  # never an empty contract document
-        left_out = "; ".join(f"{o.clause_id}@{o.version}: {o.reason}" for o in doc.omitted) or "no clause is written for it"
-        raise InputError(Diagnostic(f"{project.library.root}/library.yaml", None, f"documents.{doc.document_id}",
-                                    f"nothing in the library applies to {doc.document_id} for profile {profile.id}; "
-                                    f"left out: {left_out}", "add a clause whose condition holds, or give the "
-                                    "document a `when` so that it is not built for such a profile"))
+            sections.append(Section(number, spec.title, tuple(parts), anchor=f"section-{spec.id}", section_id=spec.id))
     return Document(
         document_id=doc.document_id,
         title=doc.spec.title,
@@ -139,6 +149,42 @@ def _document(doc: DocumentSelection, selection: Selection, project: Project, ct
         signatures=tuple(_signatory(who, profile.client.name, supplier.name if supplier else "")
                          for who in doc.spec.signatures),
     )
+
+
+def _fill(document: Document, doc: DocumentSelection, ctx: dict[str, Any], places: references.Index) -> Document:
+    """Every clause of the laid-out document rendered and parsed, its references resolved."""
+    clauses = {pick.clause.id: pick.clause for pick in doc.clauses}
+    sections = []
+    for section in document.sections:
+        parts = []
+        for part in section.parts:
+            if part.clause_id:
+                clause = clauses[part.clause_id]
+                text = render_template("markdown", clause.body, ctx, clause.file, clause.body_line,
+                                       f"{clause.id}@{clause.version}")
+                part = replace(part, blocks=parse(text, places.resolver(document.document_id, clause)))
+            parts.append(part)
+        sections.append(replace(section, parts=tuple(parts)))
+    return replace(document, sections=tuple(sections))
+
+
+def _listed_requirements(documents: dict[str, Document]) -> dict[str, tuple[str, ...]]:
+    """requirement id -> the documents whose tables give it a row of its own."""
+    listed: dict[str, list[str]] = {}
+    for document in documents.values():
+        for section in document.sections:
+            for part in section.parts:
+                for anchor in part.table.row_anchors if part.table is not None else ():
+                    listed.setdefault(anchor.removeprefix("req-"), []).append(document.document_id)
+    return {k: tuple(v) for k, v in listed.items()}
+
+
+def _empty(doc: DocumentSelection, selection: Selection, project: Project) -> InputError:
+    left_out = "; ".join(f"{o.clause_id}@{o.version}: {o.reason}" for o in doc.omitted) or "no clause is written for it"
+    return InputError(Diagnostic(f"{project.library.root}/library.yaml", None, f"documents.{doc.document_id}",
+                                 f"nothing in the library applies to {doc.document_id} for profile "
+                                 f"{selection.profile.id}; left out: {left_out}", "add a clause whose condition "
+                                 "holds, or give the document a `when` so that it is not built for such a profile"))
 
 
 def _signatory(who: str, client: str, supplier: str) -> tuple[str, str]:
@@ -229,11 +275,13 @@ def _requirement_parts(document_id: str, selection: Selection, project: Project,
             text, verification = requirement_rows[pick.requirement.id]
             rows.append((pick.requirement.id, text, MARKED_AS[pick.marked_as], "", "", "") if tender
                         else (pick.requirement.id, text, verification, BINDS[pick.marked_as]))
+        anchors = tuple(references.requirement_anchor(pick.requirement.id) for pick in picks)
         if tender:
             table = Table(("ID", "Requirement", "Type", "Complies (yes/partly/no)", "Description", "Evidence or reference"),
-                          tuple(rows), (12, 36, 12, 12, 14, 14))
+                          tuple(rows), (12, 36, 12, 12, 14, 14), row_anchors=anchors)
         else:
-            table = Table(("ID", "Requirement", "Verification", "Binds"), tuple(rows), (12, 44, 30, 14))
+            table = Table(("ID", "Requirement", "Verification", "Binds"), tuple(rows), (12, 44, 30, 14),
+                          row_anchors=anchors)
         yield area.title, "", table
 
 

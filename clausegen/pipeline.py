@@ -31,7 +31,7 @@ from clausegen.models.manifest import AnswersRef
 from clausegen.models.names import DEFAULT_FORMATS, FORMATS
 from clausegen.models.project import Project
 from clausegen.rendering import docx as docx_rendering
-from clausegen.rendering import markdown
+from clausegen.rendering import markdown, pandoc_ast
 from clausegen.selection import Selection, select
 from clausegen.syntax import template_residue
 from clausegen.validation import validate
@@ -148,7 +148,8 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
     folder = options.out / selection.profile.id
     if not force and options.baseline is None and manifests.up_to_date(folder, key):
         return BuildResult(selection.profile.id, folder, "unchanged", [], _warnings(selection) + doubts), None
-    documents = assemble(selection, project, loaded.located)
+    everything = select(loaded.profile, project, loaded.located) if options.documents else None
+    documents = assemble(selection, project, loaded.located, everything)
     if impossible := contract_checks.impossible(selection.profile, selection.parameters, loaded.located):
         raise InputError(impossible)  # after assembly: a date outside the calendar is reported first
     if winner is not None:
@@ -219,11 +220,10 @@ def _render_documents(documents: tuple[Document, ...], formats: tuple[str, ...],
             if residue:
                 raise RenderError(Diagnostic(document.document_id, None, "", f"template residue {residue!r} in the output",
                                              "a clause printed template syntax; check its body"))
-            body = markdown.body(document, pandoc=True)
             if "pdf" in formats:
-                pending[(document.document_id, "pdf")] = pool.submit(_pdf, document, body, templates)
+                pending[(document.document_id, "pdf")] = pool.submit(_pdf, document, templates)
             if "html" in formats:
-                pending[(document.document_id, "html")] = pool.submit(_html, document, body, templates)
+                pending[(document.document_id, "html")] = pool.submit(_html, document, templates)
             if "md" in formats:
                 out[document.document_id]["md"] = text.encode("utf-8")
         for document in documents:
@@ -273,8 +273,9 @@ def _css_string(text: str) -> str:
     return "".join(c if c.isascii() and (c.isalnum() or c == " ") else f"\\{ord(c):X} " for c in text)
 
 
-def _pdf(document: Document, body: str, templates: loading.Templates) -> bytes:
-    typst_source = convert(body, "typst", templates.private["typst"], _metadata(document), document.document_id)
+def _pdf(document: Document, templates: loading.Templates) -> bytes:
+    typst_source = convert(pandoc_ast.document(document, "typst", _metadata(document)), "typst",
+                           templates.private["typst"], document.document_id)
     try:
         return compile_pdf(typst_source, document.document_id, FONT_PATHS, template=templates.typst[1],
                            standards=PDF_STANDARDS)
@@ -285,8 +286,8 @@ def _pdf(document: Document, body: str, templates: loading.Templates) -> bytes:
     return compile_pdf(typst_source, document.document_id, FONT_PATHS, template=templates.typst[1])
 
 
-def _html(document: Document, body: str, templates: loading.Templates) -> bytes:
-    return convert(body, "html5", templates.private["html"], _metadata(document),
+def _html(document: Document, templates: loading.Templates) -> bytes:
+    return convert(pandoc_ast.document(document, "html5", _metadata(document)), "html5", templates.private["html"],
                    document.document_id).encode("utf-8")
 
 

@@ -10,9 +10,9 @@ import re
 from typing import Any
 
 from jinja2 import TemplateSyntaxError, meta, nodes
-from markdown_it import MarkdownIt
 
 from clausegen import conditions as cond
+from clausegen import references
 from clausegen.errors import Collector, Diagnostic
 from clausegen.loading import cache
 from clausegen.loading.strict_yaml import Located
@@ -24,11 +24,12 @@ from clausegen.models.profile import TEMPLATE_FIELDS
 from clausegen.models.project import Project
 from clausegen.parameters import check_value, declaration_differences, is_looser
 from clausegen.rendering.environment import environment, forbidden_constructs
+from clausegen.rendering.walker import located_tokens
 
 DERIVED_NAMES = {"risk_tier", "risk_tier_title", "level", "level_title", "transfers_outside_eea", "third_countries",
                  "transfer_mechanism_missing", "transfer_mechanisms", "supplier_known", "sub_suppliers_without_transfer"}
 TENDER_DOCUMENT = "tender-requirements"
-TEMPLATE_GLOBALS = {"range"}
+TEMPLATE_GLOBALS = {"range", "ref"}
 GENERATED_NEEDS = {"timeline": ("exit_period_months", "exit_kickoff_days", "exit_access_revocation_hours", "deletion_days",
                                 "deletion_certificate_days", "exit_log_retention_months")}
 
@@ -42,6 +43,7 @@ def validate(library: Library, catalogue: Catalogue, frameworks: list[Framework]
     document_conditions = _check_documents(ctx)
     tier_conditions = _check_tiers(ctx)
     clause_conditions = _check_clauses(ctx)
+    references.check(library, catalogue, ctx.out)
     requirement_conditions = _check_catalogue(ctx)
     _check_ladders(ctx)
     _check_generated_sections(ctx)
@@ -301,7 +303,8 @@ def _check_template(source: str, kind: str, params: set[str], file: str, first_l
                 else "see 'What a clause body may use' in docs/format.md")
     if facts["forbidden"]:
         return
-    allowed = params | set(TEMPLATE_FIELDS) | DERIVED_NAMES | TEMPLATE_GLOBALS
+    # ref() is for clause bodies: a requirement text is a table cell, with no place for a link.
+    allowed = params | set(TEMPLATE_FIELDS) | DERIVED_NAMES | (TEMPLATE_GLOBALS if kind == "markdown" else {"range"})
     for name in sorted(set(facts["names"]) - allowed):
         out.add(file, first_line + facts["names"][name] - 1, field_name,
                 f"{{{{ {name} }}}} is neither a declared parameter nor a profile field",
@@ -370,10 +373,6 @@ def _attribute_problems(ast: nodes.Template) -> list[tuple[int, str]]:
     return problems
 
 
-_MD = MarkdownIt("commonmark").enable("table")
-_MD.validateLink = lambda url: True  # type: ignore[method-assign]  # see every link, also file: and data: ones markdown-it would leave as text
-
-
 # Markdown produces headings, HTML, images, links and raw blocks only from these characters;
 # a body without any of them needs no parse (most clauses, and a large library's load time).
 _MARKUP_HINT = re.compile(r"[<#\[!`~]|\{=|^[ ]{0,3}(=+|-+)[ \t]*$", re.MULTILINE)
@@ -383,7 +382,7 @@ def _check_markdown(body: str, file: str, first_line: int, out: Collector) -> No
     """Clause bodies are plain contract prose: no headings, raw HTML/OpenXML, images or file links."""
     if not _MARKUP_HINT.search(body):
         return
-    for token, offset in _walk_tokens(_MD.parse(body)):
+    for token, offset in located_tokens(body):
         line = first_line + offset
         if token.type == "heading_open":
             out.add(file, line, "body", "headings are not allowed in a clause body",
@@ -401,20 +400,6 @@ def _check_markdown(body: str, file: str, first_line: int, out: Collector) -> No
                 out.add(file, line, "body", f"link to {href!r} is not allowed; only http(s) and mailto links")
         elif token.type in ("text", "code_inline") and "{=" in token.content:
             out.add(file, line, "body", "raw output attribute `{=format}` is not allowed")
-
-
-def _walk_tokens(tokens, parent_line: int = 0):
-    """Every token with its line in the body; inline tokens have no map of their own, so they count
-    the line breaks from the start of their block."""
-    line = parent_line
-    for token in tokens:
-        if token.map:
-            line = token.map[0]
-        yield token, line
-        if token.children:
-            yield from _walk_tokens(token.children, line)
-        if token.type in ("softbreak", "hardbreak"):
-            line += 1
 
 
 def _dotted(path: tuple) -> str:

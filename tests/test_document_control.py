@@ -137,7 +137,9 @@ def test_the_ooxml_validator_catches_a_schema_error(tiny, cli, tmp_path):
 def test_html_has_one_h1_and_the_marking_on_every_printed_page(tiny, cli):
     out = built(tiny, cli, "html")
     html = (out / "nda.html").read_text(encoding="utf-8")
-    assert html.count("<h1") == 1 and "<h2" in html and "<h3" in html
+    assert html.count("<h1") == 1 and "<h2" in html  # the NDA's one section holds one clause: no <h3>
+    appendix = (out / "security-appendix.html").read_text(encoding="utf-8")
+    assert appendix.count("<h1") == 1 and "<h2" in appendix and "<h3" in appendix
     assert '@top-center { content: "CONFIDENTIAL"' in html and '@bottom-center { content: "CONFIDENTIAL"' in html
     assert '@top-right { content: "DRAFT"' in html and "font-family: Carlito, Calibri" in html
     assert '<p class="doc-control"><strong>DRAFT</strong> · revision 1</p>' in html
@@ -228,14 +230,23 @@ def test_docx_keeps_what_introduces_a_table_with_it(tiny, cli):
 
 
 def test_a_fenced_div_in_clause_text_carries_no_attributes_into_the_html():
+    """Clause text is parsed by the one walker, which knows no fenced divs: the text stays text.
+    Only the engine's signature block becomes a div `signature-block`."""
     import clausegen
     from clausegen.export.pandoc import convert
+    from clausegen.models.document import Document, Part, Section
+    from clausegen.rendering import pandoc_ast
+    from clausegen.rendering.walker import parse
 
     template = Path(clausegen.__file__).parent / "templates" / "default" / "document.html"
-    html = convert('::: {#x onclick="alert(1)"}\nHello.\n:::\n\n::: {#signature-block .y data-x="1"}\nBye.\n:::\n',
-                   "html5", template, {"title": "T"}, "t")
-    assert "onclick" not in html and 'id="x"' not in html and "data-x" not in html and 'class="y"' not in html
-    assert '<div id="signature-block">' in html and "<p>Hello.</p>" in html
+    body = parse('::: {#x onclick="alert(1)"}\nHello.\n:::\n\n::: {#signature-block .y data-x="1"}\nBye.\n:::\n')
+    document = Document("t", "T", "", "", "", "", "", "lib", "1", (Section("1", "S", (Part("1.1", "P", blocks=body),)),),
+                        signatures=(("For the Client", "C"),))
+    html = convert(pandoc_ast.document(document, "html5", {"title": "T"}), "html5", template, "t")
+    import re
+
+    assert not re.search(r"<[^>]*(onclick|data-x|id=\"x\"|class=\"y\")", html)  # no tag carries them
+    assert "::: {#x onclick=" in html and html.count('<div id="signature-block">') == 1
 
 
 def test_a_house_typst_template_without_a_title_heading_still_builds_untagged(tiny, cli):

@@ -33,12 +33,13 @@ def body(path: Path):
 
 def _text(element, mode: str) -> str:
     out = []
-    for node in element.iter(W + "t", W + "delText", W + "br"):
+    for node in element.iter(W + "t", W + "delText", W + "br", W + "noBreakHyphen"):
         inside_ins = any(a.tag == W + "ins" for a in node.iterancestors())
         inside_del = any(a.tag == W + "del" for a in node.iterancestors())
         if (inside_ins and mode == "reject") or (inside_del and mode == "accept"):
             continue
-        out.append("\n" if node.tag == W + "br" else node.text or "")
+        # a non-breaking hyphen (identifiers such as SR-DP-06) reads as "-", as Word copies it
+        out.append("\n" if node.tag == W + "br" else "-" if node.tag == W + "noBreakHyphen" else node.text or "")
     return "".join(out)
 
 
@@ -55,7 +56,8 @@ def resolve(container, mode: str = "none") -> list[tuple[str, str]]:
             change = p_pr.find(W + "pPrChange") if p_pr is not None else None
             if change is not None and mode == "reject":
                 style = change.find(W + "pPr").find(W + "pStyle").get(W + "val")
-            text = carried + "".join(_text(c, mode) for c in child if c.tag in (W + "r", W + "ins", W + "del"))
+            text = carried + "".join(_text(c, mode) for c in child
+                                     if c.tag in (W + "r", W + "ins", W + "del", W + "hyperlink"))
             mark = p_pr.find(W + "rPr") if p_pr is not None else None
             revised = {m.tag for m in mark} if mark is not None else set()
             if (W + "ins" in revised and mode == "reject") or (W + "del" in revised and mode == "accept"):
@@ -210,9 +212,10 @@ def test_libreoffice_rejects_insertions_that_meet_at_a_paragraph_mark(tmp_path):
     from clausegen.models.document import Document, Part, Section
     from clausegen.redlines import docx as redline_docx
     from clausegen.rendering import docx as docx_rendering
+    from clausegen.rendering.walker import parse
 
     def document(text: str) -> Document:
-        part = Part("1.1", "Part", markdown=text, clause_id="a.b", clause_version="1.0.0")
+        part = Part("1.1", "Part", blocks=parse(text), clause_id="a.b", clause_version="1.0.0")
         return Document(document_id="nda", title="T", subtitle="S", marking="M", client="C", supplier="X",
                         profile_title="P", library_name="l", library_version="1",
                         sections=(Section("1", "Section", (part,)),))

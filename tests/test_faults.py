@@ -123,10 +123,8 @@ def test_pandoc_runs_sandboxed_without_raw_passthrough_and_with_a_timeout(tiny, 
     assert os.getcwd() == cwd
     assert len(calls) == 2
     for args, kwargs in calls:
-        # no raw_html/raw_attribute extensions added; fenced divs only for the signature block (contain.lua)
-        assert args[args.index("--from") + 1] == "commonmark+pipe_tables+fenced_divs"
+        assert args[args.index("--from") + 1] == "json"  # pandoc reads the tree's AST, never Markdown
         assert {"--sandbox", "--fail-if-warnings"} <= set(args)
-        assert args[args.index("--lua-filter") + 1] == str(pandoc.FILTER)
         assert kwargs["timeout"] == pandoc.TIMEOUT_SECONDS == 60
         assert "cwd" not in kwargs and "shell" not in kwargs and isinstance(kwargs["input"], bytes)
 
@@ -145,8 +143,42 @@ RAW = """Text with <script>alert(1)</script> inline HTML.
 """
 
 
+def _raw_document(target: str) -> bytes:
+    """RAW as a clause body, through the one walker and the pandoc AST writer."""
+    from clausegen.models.document import Document, Part, Section
+    from clausegen.rendering import pandoc_ast
+    from clausegen.rendering.walker import parse
+
+    section = Section("1", "Raw", (Part("1.1", "Raw", blocks=parse(RAW)),))
+    document = Document("test", "T", "", "", "", "", "", "lib", "1.0.0", (section,))
+    return pandoc_ast.document(document, target)
+
+
+def _nodes(value):
+    """Every AST node (a dict with "t") in a pandoc JSON value."""
+    if isinstance(value, dict):
+        if "t" in value:
+            yield value
+        for child in value.values():
+            yield from _nodes(child)
+    elif isinstance(value, list):
+        for child in value:
+            yield from _nodes(child)
+
+
+def test_the_ast_has_no_raw_image_or_file_link_node_from_the_input():
+    """Why no Lua filter is needed: raw HTML, raw blocks, images and file links in a clause are text
+    in the tree; for Typst the writer adds only its own fixed escapes."""
+    html = [n["t"] for n in _nodes(json.loads(_raw_document("html5")))]
+    assert not {"RawInline", "RawBlock", "Image"} & set(html)
+    typst_raw = {n["c"][1] for n in _nodes(json.loads(_raw_document("typst"))) if n["t"] == "RawInline"}
+    assert typst_raw <= {"#box[", "]", "#[]", "\\.", "\\?", "\\-"}
+    links = [n["c"][2][0] for n in _nodes(json.loads(_raw_document("html5"))) if n["t"] == "Link"]
+    assert links == ["https://example.com"]
+
+
 def test_raw_markup_images_and_file_links_never_pass_through_pandoc_to_html():
-    out = pandoc.convert(RAW, "html5", DEFAULT_TEMPLATES / "document.html", {"title": "T"}, "test")
+    out = pandoc.convert(_raw_document("html5"), "html5", DEFAULT_TEMPLATES / "document.html", "test")
     for leak in ("<script", "<div onclick", "<w:p>", "root:", "file:///", "<img"):
         assert leak not in out, leak
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out and "&lt;w:p&gt;" in out  # shown as the text it is
@@ -160,7 +192,7 @@ def test_raw_markup_images_and_file_links_never_pass_through_pandoc_to_pdf():
 
     from clausegen.export.pdf import compile_pdf
 
-    source = pandoc.convert(RAW, "typst", DEFAULT_TEMPLATES / "document.typ", {"title": "T"}, "test")
+    source = pandoc.convert(_raw_document("typst"), "typst", DEFAULT_TEMPLATES / "document.typ", "test")
     assert "#image(" not in source and "file:///" not in source
     pdf = compile_pdf(source, "test")  # a live #read() would fail: the PDF is compiled in an empty folder
     text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)

@@ -7,7 +7,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from clausegen import contract_checks, loading
+from clausegen import contract_checks, loading, references
 from clausegen.assembly import assemble
 from clausegen.commands import inputs
 from clausegen.errors import ClausegenError, Diagnostic, display_path, unexpected
@@ -36,6 +36,7 @@ def validate_all(inputs: Inputs, paths: list[Path]) -> tuple[list[Diagnostic], s
     project = None
     try:
         project = load_project(inputs)
+        warnings = references.dangling(project)
     except ClausegenError as e:
         problems += e.diagnostics
     profiles, missing = profile_paths(paths)

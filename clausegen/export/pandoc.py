@@ -15,7 +15,7 @@ from clausegen.errors import Diagnostic, ExportError
 
 PANDOC_VERSION = "3.9"
 TIMEOUT_SECONDS = 60
-READER = "commonmark+pipe_tables+fenced_divs"  # divs: only the signature block
+READER = "commonmark+pipe_tables+fenced_divs"  # redline reports only
 FILTER = Path(__file__).with_name("contain.lua")
 TABLES = Path(__file__).with_name("tables.lua")
 TYPST_LINES = Path(__file__).with_name("typst_lines.lua")
@@ -44,14 +44,32 @@ def pandoc_path() -> str:
 
 
 def utf8_environment() -> dict[str, str]:
-    """The environment with a UTF-8 locale: pandoc decodes its command line (the --metadata values)
-    in the locale, so under LC_ALL=C "Sønderjylland" became "S\ufffd\ufffdnderjylland"."""
+    """The environment with a UTF-8 locale, so pandoc never decodes anything in the C locale."""
     return {**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}
 
 
-def convert(markdown: str, to: str, template: Path, metadata: dict[str, str], label: str,
+def convert(ast: bytes, to: str, template: Path, label: str) -> str:
+    """Pandoc's JSON AST (rendering/pandoc_ast.py) to `to` with a template: sandboxed, time-limited.
+    Pandoc reads no Markdown, so it has nothing to interpret: metadata comes in the AST too."""
+    args = [pandoc_path(), "--from", "json", "--to", to, "--sandbox", "--fail-if-warnings", "--standalone",
+            "--template", str(template), "--wrap=preserve"]
+    try:
+        result = subprocess.run(args, input=ast, capture_output=True, timeout=TIMEOUT_SECONDS,
+                                env=utf8_environment())
+    except subprocess.TimeoutExpired as e:
+        raise ExportError(Diagnostic(label, None, "", f"pandoc took longer than {TIMEOUT_SECONDS} s and was stopped")) from e
+    except OSError as e:
+        raise ExportError(Diagnostic(label, None, "", f"pandoc could not start: {e}")) from e
+    if result.returncode != 0:
+        message = result.stderr.decode("utf-8", "replace").strip() or f"exit status {result.returncode}"
+        raise ExportError(Diagnostic(label, None, "", f"pandoc failed converting to {to}: {message}"))
+    return result.stdout.decode("utf-8")
+
+
+def convert_markdown(markdown: str, to: str, template: Path, metadata: dict[str, str], label: str,
             reader: str = READER, filters: tuple[Path, ...] = ()) -> str:
-    """Markdown (our own output) to `to` with a template. Sandboxed, no raw passthrough, time-limited.
+    """Markdown to `to`, for the redline reports only (contract documents go through `convert`, fed the tree's
+    AST): with a template. Sandboxed, no raw passthrough, time-limited.
     `filters` run after the containment filter (redlines add theirs)."""
     args = [pandoc_path(), "--from", reader, "--to", to, "--sandbox", "--fail-if-warnings",
             "--lua-filter", str(FILTER), "--lua-filter", str(TABLES), *(f"--lua-filter={f}" for f in filters),

@@ -9,7 +9,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from jinja2 import Environment, TemplateSyntaxError, meta, nodes
-from markdown_it import MarkdownIt
 from packaging.version import Version
 
 from clausegen.errors import Diagnostic
@@ -19,13 +18,13 @@ from clausegen.models.framework import Framework
 from clausegen.models.library import Clause, Library
 from clausegen.models.profile import TEMPLATE_FIELDS
 from clausegen.rendering.template_filters import FORMAT_FILTERS
+from clausegen.rendering.walker import located_tokens
 from clausegen.validation import DERIVED_NAMES, GENERATED_NEEDS, TEMPLATE_GLOBALS
 
 HIDING_FILTERS = {"default", "d"}
 HIDING_TESTS = {"defined", "undefined", "none"}
 PROFILE_NAMES = set(TEMPLATE_FIELDS) | DERIVED_NAMES | TEMPLATE_GLOBALS
 
-_MD = MarkdownIt("commonmark").enable("table")
 # Lint only reads the syntax tree and never renders, so a plain environment parses: it accepts the
 # filters and constructs the sandbox refuses, which is what C-DEFAULT is there to point at.
 _PARSER = Environment(trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
@@ -115,7 +114,8 @@ def _template_rules(parts: list[tuple[str, int, str]], declared: set[str], item:
 def _raw_in_markdown(body: str, first_line: int, item: Item) -> list[Diagnostic]:
     """Raw HTML/OpenXML tokens and raw-format blocks, found by the Markdown parser; LaTeX and entities by pattern."""
     out: list[Diagnostic] = []
-    for token, line in _tokens(_MD.parse(_blank_tags(body)), first_line):
+    for token, offset in located_tokens(_blank_tags(body)):
+        line = first_line + offset
         if token.type in ("html_block", "html_inline"):
             out.append(_raw_finding(token.content.strip(), line, "body", item))
         elif (token.type == "fence" and "{=" in token.info) or (token.type in ("text", "code_inline")
@@ -158,14 +158,6 @@ def _patterns(text: str, first_line: int | None, part: str, item: Item, patterns
 def _blank_tags(text: str) -> str:
     """Template tags replaced by spaces, so positions (and lines) stay where they were."""
     return re.sub(r"\{\{.*?\}\}|\{%.*?%\}", lambda m: " " * len(m.group()), text, flags=re.DOTALL)
-
-
-def _tokens(tokens, first_line: int, parent_line: int | None = None):
-    for token in tokens:
-        line = first_line + token.map[0] if token.map else (parent_line or first_line)
-        yield token, line
-        if token.children:
-            yield from _tokens(token.children, first_line, line)
 
 
 def _sources(sources: list[str], frameworks: Sequence[Framework], item: Item, line: int | None) -> list[Diagnostic]:

@@ -1,15 +1,14 @@
-"""The assembled document: numbered sections and parts with rendered text. Plain frozen data."""
+"""The assembled document: numbered sections and parts whose content is the document tree
+(models/tree.py). Plain frozen data."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+from clausegen.models.tree import Block, Heading, Paragraph, Signatory, SignatureBlock, Table, text_inlines
 
-@dataclass(frozen=True)
-class Table:
-    columns: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]  # plain text cells, shown verbatim
-    widths: tuple[int, ...]  # relative column widths
+__all__ = ["Document", "Part", "Section", "Table"]
 
 
 @dataclass(frozen=True)
@@ -18,11 +17,18 @@ class Part:
 
     number: str  # "3.2"
     title: str
-    markdown: str = ""  # rendered clause Markdown (values already escaped)
+    blocks: tuple[Block, ...] = ()  # the clause text as a tree
     table: Table | None = None
     note: str = ""  # plain text shown before the table
     clause_id: str = ""
     clause_version: str = ""
+    anchor: str = ""  # link target of its heading
+    heading: bool = True  # False: the only clause of its section, which carries the number and title
+
+    def content(self) -> tuple[Block, ...]:
+        """Its blocks in reading order: the text, the note, the table."""
+        note = (Paragraph(text_inlines(self.note)),) if self.note else ()
+        return self.blocks + note + ((self.table,) if self.table is not None else ())
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,13 @@ class Section:
     number: str  # "3"
     title: str
     parts: tuple[Part, ...]
+    anchor: str = ""
+    section_id: str = ""  # the section's id in library.yaml, for references
+
+    @property
+    def heading_anchor(self) -> str:
+        """A section of one headless clause is that clause's heading: its link target is the clause's."""
+        return next((p.anchor for p in self.parts if not p.heading), "") or self.anchor
 
 
 @dataclass(frozen=True)
@@ -64,3 +77,15 @@ class Document:
     @property
     def footer(self) -> str:
         return " · ".join(part for part in (self.document_id, self.library_version, self.control) if part)
+
+    def blocks(self) -> Iterator[Block]:
+        """The body as one stream of blocks, headings with their numbers included: what every
+        writer walks."""
+        for section in self.sections:
+            yield Heading(1, section.number, section.title, section.heading_anchor)
+            for part in section.parts:
+                if part.heading:
+                    yield Heading(2, part.number, part.title, part.anchor)
+                yield from part.content()
+        if self.signatures:  # after the last section, not numbered
+            yield SignatureBlock(tuple(Signatory(party, name) for party, name in self.signatures))

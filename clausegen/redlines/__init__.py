@@ -57,7 +57,7 @@ def files(old: Build, new: Build, formats: tuple[str, ...], templates: Path | No
 
 
 def _pandoc(diff: DocumentDiff, fmt: str, templates: loading.Templates) -> bytes:
-    from clausegen.export.pandoc import convert
+    from clausegen.export.pandoc import convert_markdown as convert
     from clausegen.export.pdf import compile_pdf
     from clausegen.pipeline import _metadata
 

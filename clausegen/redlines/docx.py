@@ -92,7 +92,7 @@ class _Body:
             self.revisions.new_paragraph()
             style = mark.old_style if mark.status == "-" else mark.new_style
             if style == "number" and previous != "number":
-                num_id = self.writer._restart_numbering()
+                num_id = self.writer.restart_numbering()
             previous = style
             numbering = f'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>' \
                 if style == "number" and num_id is not None else ""

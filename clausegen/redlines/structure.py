@@ -16,13 +16,11 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-from markdown_it import MarkdownIt
-
 from clausegen.models.document import Document, Part, Table
-from clausegen.rendering import redline
+from clausegen.models.tree import nobreak_text
+from clausegen.rendering import markdown as markdown_writer
+from clausegen.rendering import redline, walker
 from clausegen.rendering.redline import Change, Paragraph, Token
-
-_TABLES = MarkdownIt("commonmark").enable("table")
 
 
 @dataclass(frozen=True)
@@ -117,6 +115,11 @@ def compare(document_id: str, old: Document | None, new: Document | None, number
     return DocumentDiff(document_id, old, new, tuple(blocks), tuple(parts))
 
 
+def _text(part: Part) -> str:
+    """A clause's text as Markdown, written from the document tree."""
+    return markdown_writer.blocks(part.blocks, source=True)
+
+
 def _heading(item: _Item, numbers: bool) -> list[Token]:
     text = f"{item.number} {item.title}" if numbers else item.title
     return redline._split(text, False, False)
@@ -127,35 +130,47 @@ def _heading_style(item: _Item) -> str:
 
 
 def _pair(x: _Item, y: _Item, numbers: bool, parts: list[PartChange]) -> list[Block]:
-    heading_a, heading_b = _heading(x, numbers), _heading(y, numbers)
-    style = _heading_style(y)
-    out: list[Block] = [_paragraph(heading_a, heading_b, style, style)]
+    heading = _headings(x, y, numbers)
     if x.part is None or y.part is None:
-        return out
+        return heading
     pa, pb = x.part, y.part
-    out += _clause_text(pa.markdown, pb.markdown)
+    out: list[Block] = _clause_text(_text(pa), _text(pb))
     if pa.note or pb.note:
         out += _texts(pa.note, pb.note)
     if pa.table is not None or pb.table is not None:
         out += _tables(pa.table, pb.table)
-    body_changed = any(_changed(b) for b in out[1:]) or x.title != y.title or \
+    body_changed = any(_changed(b) for b in out) or x.title != y.title or \
         pa.clause_version != pb.clause_version
     if body_changed or x.number != y.number:
         parts.append(PartChange("~", x.key[-1], y.title, x.number, y.number, pa.clause_version, pb.clause_version,
                                 renumbered_only=not body_changed))
-    return out
+    return heading + out
+
+
+def _headings(x: _Item, y: _Item, numbers: bool) -> list[Block]:
+    """The heading of an item in both documents. The only clause of a section has none (its
+    section's heading stands for it), so its heading can come or go as clauses join it."""
+    has_x, has_y = x.part is None or x.part.heading, y.part is None or y.part.heading
+    style = _heading_style(y)
+    if has_x and has_y:
+        return [_paragraph(_heading(x, numbers), _heading(y, numbers), style, style)]
+    if has_x:
+        return [Paragraph("-", style, "", (Change("-", tuple(_heading(x, numbers))),))]
+    if has_y:
+        return [Paragraph("+", "", style, (Change("+", tuple(_heading(y, numbers))),))]
+    return []
 
 
 def _whole(item: _Item, kind: str, numbers: bool, parts: list[PartChange]) -> list[Block]:
     """An item that is only in one of the two documents."""
     tokens = _heading(item, numbers)
     style = _heading_style(item)
-    out: list[Block] = [Paragraph(kind, style if kind == "-" else "", style if kind == "+" else "",
-                                  (Change(kind, tuple(tokens)),))]
     part = item.part
+    out: list[Block] = [] if part is not None and not part.heading else [
+        Paragraph(kind, style if kind == "-" else "", style if kind == "+" else "", (Change(kind, tuple(tokens)),))]
     if part is None:
         return out
-    old_text, new_text = (part.markdown, "") if kind == "-" else ("", part.markdown)
+    old_text, new_text = (_text(part), "") if kind == "-" else ("", _text(part))
     out += _clause_text(old_text, new_text)
     if part.note:
         out += _texts(part.note, "") if kind == "-" else _texts("", part.note)
@@ -172,7 +187,7 @@ def _segments(markdown: str) -> list[str | Table]:
     """A clause body cut into its text and its Markdown tables (shown as Word tables)."""
     lines = markdown.splitlines()
     out: list[str | Table] = []
-    tokens = _TABLES.parse(markdown)
+    tokens = walker.tokens(markdown)
     done = 0
     for i, token in enumerate(tokens):
         if token.type != "table_open" or token.map is None:
@@ -235,7 +250,7 @@ def _texts(old: str, new: str) -> list[Paragraph]:
 
 
 def _plain(text: str) -> list[Token]:
-    return redline._split(text, False, False)
+    return redline._split(nobreak_text(text), False, False)
 
 
 def _cells(values: tuple[str, ...], kind: str) -> tuple[tuple[Change, ...], ...]:

@@ -41,6 +41,7 @@ from jinja2.runtime import LoopContext, Undefined, markup_join, str_join
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.visitor import NodeTransformer
 
+from clausegen.models.tree import REF_CLOSE, REF_OPEN
 from clausegen.rendering.template_filters import FORMAT_FILTERS
 
 MAX_OUTPUT_CHARS = 200_000  # per rendered clause, requirement or DOCX part
@@ -368,12 +369,29 @@ def keep_line_start_spaces(text: str) -> str:
     return _MD_LINE_SPACES.sub(lambda m: "&#32;" * len(m.group(1)), text)
 
 
+class Reference(str):
+    """What `ref()` prints: a cross-reference the walker resolves (models.tree.REF_OPEN)."""
+
+
+def _ref(target: Any) -> Reference:
+    """`{{ ref("exit.log-retention") }}`: a reference to a clause, a section or a requirement,
+    resolved when the document is assembled (clausegen/references.py)."""
+    _tick()
+    if not isinstance(target, str) or REF_OPEN in target or REF_CLOSE in target:
+        raise SecurityError("ref() takes the id of a clause, section or requirement in quotes")
+    return Reference(REF_OPEN + target + REF_CLOSE)
+
+
 def _finalize_markdown(value: Any) -> Any:
-    value = _refuse_none(value)
-    return keep_line_start_spaces(escape_markdown(str(value)))
+    if isinstance(value, Reference):
+        return str(value)
+    value = str(_refuse_none(value))
+    if REF_OPEN in value or REF_CLOSE in value:
+        raise NoneValueError("the value holds U+E000 or U+E001, characters clausegen reserves for cross-references")
+    return keep_line_start_spaces(escape_markdown(value))
 
 
-def _make(finalize: Callable[[Any], Any], autoescape: bool) -> _Environment:
+def _make(finalize: Callable[[Any], Any], autoescape: bool, references: bool = False) -> _Environment:
     env = _Environment(
         undefined=StrictUndefined,
         finalize=finalize,
@@ -383,6 +401,8 @@ def _make(finalize: Callable[[Any], Any], autoescape: bool) -> _Environment:
         lstrip_blocks=True,
     )
     env.globals = {"range": _budgeted_range}  # nothing else: no cycler, joiner, namespace, lipsum, dict
+    if references:  # clause bodies only: a table cell or a Word template has no place for a link
+        env.globals["ref"] = _ref
     filters = {name: env.filters[name] for name in _JINJA_FILTERS}
     filters.update(join=_join, replace=_replace)
     env.filters = {name: _guard(name, func) for name, func in filters.items()}
@@ -398,7 +418,7 @@ def _make(finalize: Callable[[Any], Any], autoescape: bool) -> _Environment:
 def environment(kind: str) -> _Environment:
     """`markdown`: values escaped for Markdown; `text`: plain text; `docx`: XML-escaped (docxtpl)."""
     if kind == "markdown":
-        return _make(_finalize_markdown, autoescape=False)
+        return _make(_finalize_markdown, autoescape=False, references=True)
     if kind == "text":
         return _make(_refuse_none, autoescape=False)
     if kind == "docx":

@@ -1,7 +1,8 @@
-"""Clause templates to Markdown, and a whole Document to one Markdown file."""
+"""Clause templates to Markdown, and the Markdown writer: a document tree to one Markdown file."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -9,9 +10,34 @@ from jinja2 import Template, TemplateError, TemplateSyntaxError
 from jinja2.sandbox import SecurityError
 
 from clausegen.errors import Diagnostic, RenderError
-from clausegen.models.document import Document, Table
+from clausegen.models.document import Document
+from clausegen.models.tree import (
+    Block,
+    CrossRef,
+    Emphasis,
+    Heading,
+    Inline,
+    LineBreak,
+    Link,
+    ListBlock,
+    NoBreak,
+    Note,
+    Paragraph,
+    SoftBreak,
+    Strong,
+    Table,
+    Term,
+    Text,
+    number_label,
+)
 from clausegen.rendering import signatures
-from clausegen.rendering.environment import UnsafeTemplateError, environment, escape_markdown, render_limited
+from clausegen.rendering.environment import (
+    UnsafeTemplateError,
+    environment,
+    escape_markdown,
+    keep_line_start_spaces,
+    render_limited,
+)
 from clausegen.syntax import template_residue
 
 
@@ -66,24 +92,62 @@ def table(t: Table) -> str:
     return "\n".join(lines)
 
 
-def body(document: Document, pandoc: bool = False) -> str:
-    """The numbered sections, without the title block. For pandoc (`pandoc=True`) the signature
-    block is a table in a div the Typst and HTML templates lay out and keep on one page."""
+def inlines(nodes: tuple[Inline, ...]) -> str:
     out: list[str] = []
-    for section in document.sections:
-        out.append(f"## {section.number} {escape_markdown(section.title)}")
-        for part in section.parts:
-            out.append(f"### {part.number} {escape_markdown(part.title)}")
-            if part.markdown:
-                out.append(part.markdown.strip())
-            if part.note:
-                out.append(escape_markdown(part.note))
-            if part.table is not None:
-                out.append(table(part.table))
-    if document.signatures:
-        out.append(signatures.pandoc_markdown(document.signatures, cell) if pandoc
-                   else signatures.markdown(document.signatures, escape_markdown))
-    return "\n\n".join(out) + "\n"
+    after_break = False
+    for node in nodes:
+        if isinstance(node, Text):
+            text = escape_markdown(node.text)
+            out.append(keep_line_start_spaces("\n" + text)[1:] if after_break else text)
+        elif isinstance(node, (NoBreak, CrossRef)):
+            out.append(escape_markdown(node.text))
+        elif isinstance(node, (Strong, Term)):
+            out.append("**" + (inlines(node.children) if isinstance(node, Strong) else escape_markdown(node.text)) + "**")
+        elif isinstance(node, Emphasis):
+            out.append("*" + inlines(node.children) + "*")
+        elif isinstance(node, Link):
+            out.append(f"[{inlines(node.children)}](<{node.target.replace('>', '%3E')}>)")
+        elif isinstance(node, SoftBreak):
+            out.append("\n")
+        elif isinstance(node, LineBreak):
+            out.append("\\\n")
+        after_break = isinstance(node, LineBreak)
+    return "".join(out)
+
+
+def blocks(nodes: Iterable[Block], source: bool = False) -> str:
+    """The blocks as Markdown. `source`: as clause source, obligations as `1)` lists that the
+    walker reads back as the same tree (the redline compares such text), not as "(a)" lines."""
+    return "\n\n".join(_block(node, source) for node in nodes)
+
+
+def _block(node: Block, source: bool) -> str:
+    if isinstance(node, Heading):
+        return f"{'#' * (node.level + 1)} {node.number} {escape_markdown(node.title)}"
+    if isinstance(node, Paragraph):
+        return inlines(node.inlines)
+    if isinstance(node, Note):
+        return "\n".join("> " + line for line in inlines(node.inlines).split("\n"))
+    if isinstance(node, ListBlock):
+        return _list(node, source)
+    if isinstance(node, Table):
+        return table(node)
+    return signatures.markdown([(s.party, s.name) for s in node.signatories], escape_markdown)
+
+
+def _list(node: ListBlock, source: bool) -> str:
+    """Bullets as `-` and numbered items as `1.` Markdown lists; obligations as paragraphs that
+    start with their label, (a) or (i), which Markdown has no list for."""
+    if node.kind in ("alpha", "roman") and not source:
+        return "\n\n".join(f"({number_label(node.kind, n)}) " + blocks(item.blocks)
+                             for n, item in enumerate(node.items, start=1))
+    items = []
+    for n, item in enumerate(node.items, start=1):
+        marker = "-" if node.kind == "bullet" else f"{n}." if node.kind == "decimal" else f"{n})"
+        indent = " " * (len(marker) + 1)
+        lines = blocks(item.blocks, source).split("\n")
+        items.append(marker + " " + "\n".join([lines[0]] + [indent + line if line else "" for line in lines[1:]]))
+    return "\n".join(items)
 
 
 def write(document: Document) -> str:
@@ -95,4 +159,4 @@ def write(document: Document) -> str:
         + (f"**Status:** {document.status.upper()}  \n" if document.status else "") +
         f"**Document:** {escape_markdown(document.footer)}",
     ]
-    return "\n\n".join(head) + "\n\n" + body(document)
+    return "\n\n".join(head) + "\n\n" + blocks(document.blocks()) + "\n"

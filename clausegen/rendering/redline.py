@@ -1,7 +1,7 @@
 """Word-level redlines of clause text: coloured for a terminal, marked for Markdown, and as real
 Word tracked changes (w:ins / w:del) that a lawyer can accept or reject one by one.
 
-A text is split into blocks (paragraphs and list items) as Markdown reads it; the blocks of the
+A text is split into blocks (paragraphs and list items) as the one Markdown walker reads it; the blocks of the
 old and the new text are aligned, and the words of each aligned pair are compared. Emphasis is
 part of a word, so a word that only turned bold shows as deleted and inserted. Template
 placeholders (`{{ deletion_days }}`) count as one word.
@@ -23,14 +23,14 @@ from typing import Any
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from markdown_it import MarkdownIt
 
+from clausegen.models import tree
 from clausegen.rendering.environment import escape_markdown
+from clausegen.rendering.walker import parse
 
 Token = tuple[str, bool, bool]  # text, bold, italic
 AUTHOR = "clausegen"
 
-_MD = MarkdownIt("commonmark")
 _WORD = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\w+(?:['’]\w+)*|\s+|[^\w\s]", re.DOTALL)
 _LIST_ITEM = re.compile(r"^\s{0,3}(?:[-*+]|\d{1,9}[.)])\s")
 
@@ -146,40 +146,40 @@ def _plain(tokens: list[Token]) -> str:
 
 
 def _blocks(text: str) -> list[tuple[str, list[Token]]]:
-    """(style, tokens) for each paragraph and list item, emphasis resolved."""
+    """(style, tokens) for each paragraph and list item, as the one Markdown walker reads them."""
     blocks: list[tuple[str, list[Token]]] = []
-    lists: list[str] = []
-    for token in _MD.parse(text):
-        if token.type in ("bullet_list_open", "ordered_list_open"):
-            lists.append("bullet" if token.type == "bullet_list_open" else "number")
-        elif token.type in ("bullet_list_close", "ordered_list_close"):
-            lists.pop()
-        elif token.type == "inline":
-            blocks.append((lists[-1] if lists else "body", _tokens(token.children or [])))
-        elif token.type in ("fence", "code_block", "html_block"):
-            blocks.append(("body", _split(token.content.strip(), False, False)))
+
+    def walk(nodes: tuple[tree.Block, ...], style: str) -> None:
+        for node in nodes:
+            if isinstance(node, (tree.Paragraph, tree.Note)):
+                blocks.append((style, _tokens(node.inlines)))
+            elif isinstance(node, tree.ListBlock):
+                for item in node.items:
+                    walk(item.blocks, "bullet" if node.kind == "bullet" else "number")
+            elif isinstance(node, tree.Table):
+                blocks.extend(("body", _split(cell, False, False)) for row in (node.columns, *node.rows) for cell in row)
+
+    walk(parse(text), "body")
     return blocks
 
 
-def _tokens(children: list[Any]) -> list[Token]:
+def _tokens(inlines: tuple[tree.Inline, ...], bold: bool = False, italic: bool = False) -> list[Token]:
     out: list[Token] = []
-    bold = italic = False
-    pending = ""
-    for child in children:
-        if child.type in ("strong_open", "strong_close", "em_open", "em_close"):
-            out += _split(pending, bold, italic)
-            pending = ""
-            if child.type.startswith("strong"):
-                bold = child.type == "strong_open"
+    pending: list[str] = []
+    for node in inlines:
+        if isinstance(node, (tree.Strong, tree.Emphasis, tree.Term)):
+            out += _split("".join(pending), bold, italic)
+            pending.clear()
+            if isinstance(node, tree.Term):
+                out += _split(node.text, True, italic)
             else:
-                italic = child.type == "em_open"
-        elif child.type in ("text", "code_inline", "html_inline"):
-            pending += child.content
-        elif child.type in ("softbreak", "hardbreak"):
-            pending += " "
-        elif child.children:
-            pending += "".join(c.content for c in child.children if c.type == "text")
-    return out + _split(pending, bold, italic)
+                strong = isinstance(node, tree.Strong)
+                out += _tokens(node.children, bold or strong, italic or not strong)
+        elif isinstance(node, tree.NoBreak):  # as the DOCX writer keeps it on one line
+            pending.append(node.text.replace(" ", "\u00a0"))
+        else:
+            pending.append(tree.plain((node,)))
+    return out + _split("".join(pending), bold, italic)
 
 
 def _split(text: str, bold: bool, italic: bool) -> list[Token]:

@@ -1,0 +1,192 @@
+"""The pandoc writer: the document tree as pandoc's JSON AST, which pandoc turns into Typst (for
+the PDF) and HTML without reading any Markdown.
+
+Text only ever becomes Str, Space and the structure around it, so nothing in a value or a clause
+is read as markup: the AST holds no raw, image or file-link node from any input. The one
+exception is for Typst, whose markup has shorthands pandoc's Typst writer does not escape
+(`...` an ellipsis, `-?` a soft hyphen, `-1` a minus sign) and has no no-break run: there this
+writer adds raw Typst of its own, a fixed set of escapes and `#box[...]`, never text from input.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from clausegen.models.document import Document
+from clausegen.models.tree import (
+    Block,
+    CrossRef,
+    Emphasis,
+    Heading,
+    Inline,
+    LineBreak,
+    Link,
+    ListBlock,
+    NoBreak,
+    Note,
+    Paragraph,
+    SignatureBlock,
+    SoftBreak,
+    Strong,
+    Table,
+    Term,
+    Text,
+    text_inlines,
+)
+from clausegen.rendering import signatures
+
+API_VERSION = [1, 23, 1, 1]
+# Values the templates put inside a quoted string or a CSS string, not into content: clausegen's own
+# words and codes (draft, 3, en), never profile text.
+PLAIN_META = frozenset({"status", "revision", "lang", "draft", "marking-css", "footer-css"})
+_NO_ATTR: list[Any] = ["", [], []]
+_LIST_STYLES = {"decimal": ("Decimal", "Period"), "alpha": ("LowerAlpha", "TwoParens"),
+                "roman": ("LowerRoman", "TwoParens")}
+# Typst shorthands pandoc leaves alone: a dot after a dot (`...`), `?` after `-` (`-?`), a `-`
+# before a digit (a minus sign). Each is escaped with a backslash.
+_TYPST_SHORTHAND = re.compile(r"(?<=\.)\.|(?<=-)\?|-(?=\d)")
+
+
+def document(doc: Document, target: str, meta: dict[str, str] | None = None) -> bytes:
+    """The JSON AST of `doc`; `target` is the pandoc writer it is for (typst or html5), `meta` the
+    values its template reads (title, subtitle, marking, ...), each shown as literal text."""
+    writer = _Writer(target == "typst")
+    ast = {"pandoc-api-version": API_VERSION,
+           "meta": {key: {"t": "MetaString", "c": value} if key in PLAIN_META else
+                    {"t": "MetaInlines", "c": writer.meta(value)} for key, value in (meta or {}).items() if value},
+           "blocks": [node for block in doc.blocks() for node in writer.top(block)]}
+    return json.dumps(ast, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+class _Writer:
+    def __init__(self, typst: bool) -> None:
+        self.typst = typst
+
+    def meta(self, value: str) -> list[dict[str, Any]]:
+        """A document value for the template. Typst templates put it in a content block, where
+        pandoc does not know it starts a line: an empty block in front keeps "= " or "- " text."""
+        inlines = self.inlines(text_inlines(value))
+        return [_raw("#[]"), *inlines] if self.typst else inlines
+
+    def line_start(self, inlines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Typst reads "/ ", "= ", "- ", "1. " at the start of a table cell or list item as markup,
+        where pandoc's Typst writer does not escape them: an empty block in front keeps them text."""
+        first = inlines[0] if inlines else None
+        if self.typst and first and first["t"] == "Str" and not first["c"][:1].isalpha():
+            return [_raw("#[]"), *inlines]
+        return inlines
+
+    def top(self, block: Block) -> list[dict[str, Any]]:
+        """A block of the body. A landscape table gets a turned page of its own in Typst, which
+        allows a page only at the top level of the document."""
+        if isinstance(block, SignatureBlock):
+            return self.block(block)["c"][1]
+        if isinstance(block, Table) and block.landscape and self.typst:
+            return [{"t": "RawBlock", "c": ["typst", "#page(flipped: true)["]}, self.table(block),
+                    {"t": "RawBlock", "c": ["typst", "]"]}]
+        return [self.block(block)]
+
+    def block(self, block: Block, tight: bool = False) -> dict[str, Any]:
+        if isinstance(block, Heading):
+            # The templates write the document title as the one level-1 heading.
+            return {"t": "Header", "c": [block.level + 1, [block.anchor, [], []],
+                                         self.inlines(text_inlines(f"{block.number} {block.title}"))]}
+        if isinstance(block, Paragraph):
+            return {"t": "Plain" if tight else "Para", "c": self.line_start(self.inlines(block.inlines))}
+        if isinstance(block, Note):
+            return {"t": "BlockQuote", "c": [{"t": "Para", "c": self.inlines(block.inlines)}]}
+        if isinstance(block, ListBlock):
+            return self.list_block(block)
+        if isinstance(block, Table):
+            return self.table(block)
+        if isinstance(block, SignatureBlock):  # the templates draw `signature-block` as lines to sign on
+            pairs = [(s.party, s.name) for s in block.signatories]
+            return {"t": "Div", "c": [_NO_ATTR, [
+                {"t": "Div", "c": [["signature-block", [], []], [self.table(Table(
+                    rows[0][1], tuple(row for _, row in rows[1:]), (1,) * len(rows[0][1])))]]}
+                for rows in signatures.grid(pairs)]]}
+        raise TypeError(f"not a block: {block!r}")
+
+    def list_block(self, block: ListBlock) -> dict[str, Any]:
+        tight = all(len(item.blocks) <= 2 for item in block.items)
+        items = [[self.block(inner, tight) for inner in item.blocks] for item in block.items]
+        if block.kind == "bullet":
+            return {"t": "BulletList", "c": items}
+        style, delimiter = _LIST_STYLES[block.kind]
+        return {"t": "OrderedList", "c": [[1, {"t": style}, {"t": delimiter}], items]}
+
+    def table(self, table: Table) -> dict[str, Any]:
+        total = sum(table.widths)
+        specs = [[{"t": "AlignDefault"}, {"t": "ColWidth", "c": w / total}] for w in table.widths]
+        anchors = ("",) + (table.row_anchors or ("",) * len(table.rows))  # the columns row has none
+        rows = [self._row(r, anchor) for r, anchor in zip((table.columns, *table.rows), anchors, strict=True)]
+        head, body = rows[:table.header_rows], rows[table.header_rows:]
+        return {"t": "Table", "c": [_NO_ATTR, [None, []], specs, [_NO_ATTR, head],
+                                    [[_NO_ATTR, 0, [], body]], [_NO_ATTR, []]]}
+
+    def _row(self, values: tuple[str, ...], anchor: str) -> list[Any]:
+        contents = [self.line_start(self.inlines(text_inlines(value))) for value in values]
+        if anchor and contents:  # the first cell is the row's link target (a requirement id)
+            contents[0] = [{"t": "Span", "c": [[anchor, [], []], contents[0]]}]
+        cells = [[_NO_ATTR, {"t": "AlignDefault"}, 1, 1, [{"t": "Plain", "c": inlines}] if inlines else []]
+                 for inlines in contents]
+        return [_NO_ATTR, cells]
+
+    def inlines(self, nodes: tuple[Inline, ...]) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        for node in nodes:
+            if isinstance(node, Text):
+                out += self.text(node.text, after_break=bool(out) and out[-1]["t"] == "LineBreak")
+            elif isinstance(node, (Strong, Term)):
+                out.append({"t": "Strong", "c": self.inlines(node.children if isinstance(node, Strong)
+                                                             else (Text(node.text),))})
+            elif isinstance(node, Emphasis):
+                out.append({"t": "Emph", "c": self.inlines(node.children)})
+            elif isinstance(node, NoBreak):
+                out += self.nobreak(node.text)
+            elif isinstance(node, CrossRef):
+                shown = self.nobreak(node.text)
+                out += [{"t": "Link", "c": [_NO_ATTR, shown, ["#" + node.anchor, ""]]}] if node.anchor else shown
+            elif isinstance(node, Link):
+                out.append({"t": "Link", "c": [_NO_ATTR, self.inlines(node.children), [node.target, ""]]})
+            elif isinstance(node, SoftBreak):
+                out.append({"t": "Space"})  # a Typst line must never start with a value's text
+            elif isinstance(node, LineBreak):
+                out.append({"t": "LineBreak"})
+        return out
+
+    def text(self, text: str, after_break: bool = False) -> list[dict[str, Any]]:
+        """One Str for a whole run of text, spaces included: pandoc's writers print a Str's spaces
+        as spaces, and an AST of one node per word is several times larger to write and read."""
+        out: list[dict[str, Any]] = []
+        if self.typst and after_break and text[:1].isspace():
+            # Typst drops the spaces and reads "- " or "= " after them as markup: an empty
+            # content block in front keeps the line's text as text.
+            out.append(_raw("#[]"))
+        return out + self._str(text) if text else out
+
+    def _str(self, word: str) -> list[dict[str, Any]]:
+        if not self.typst:
+            return [{"t": "Str", "c": word}]
+        out: list[dict[str, Any]] = []
+        position = 0
+        for match in _TYPST_SHORTHAND.finditer(word):
+            if match.start() > position:
+                out.append({"t": "Str", "c": word[position:match.start()]})
+            out.append(_raw("\\" + match.group()))
+            position = match.end()
+        if position < len(word):
+            out.append({"t": "Str", "c": word[position:]})
+        return out
+
+    def nobreak(self, text: str) -> list[dict[str, Any]]:
+        inner = self.text(text)
+        if self.typst:
+            return [_raw("#box["), *inner, _raw("]")]
+        return [{"t": "Span", "c": [["", ["nobreak"], []], inner]}]
+
+
+def _raw(typst: str) -> dict[str, Any]:
+    return {"t": "RawInline", "c": ["typst", typst]}
