@@ -100,6 +100,7 @@ class Writer:
         elif isinstance(block, Table):
             self.table(block)
         elif isinstance(block, SignatureBlock):
+            self._keep_with_next()  # the sentence before the block never stays behind on its own page
             pairs = [(s.party, s.name) for s in block.signatories]
             self._emit(signatures.docx_xml(pairs, self.style_ids, self.text_width // 635, escape))
 
@@ -249,6 +250,10 @@ class Writer:
         return new_id
 
 
+    def _keep_with_next(self) -> None:
+        """Body paragraphs written by python-docx (reports) are left as they are."""
+
+
 class XmlWriter(Writer):
     """The body kept as text and inserted by `{{p body }}` through `__html__`, as docxtpl does
     with a Subdoc: no python-docx objects at all for whole documents."""
@@ -262,6 +267,12 @@ class XmlWriter(Writer):
 
     def _emit(self, xml: str) -> None:
         self.parts.append(xml)
+
+    def _keep_with_next(self) -> None:
+        last = self.parts[-1] if self.parts else ""
+        style = re.match(r'<w:p><w:pPr>(<w:pStyle w:val="[^"]*"/>)', last)
+        if style:
+            self.parts[-1] = last[:style.end()] + "<w:keepNext/>" + last[style.end():]
 
 
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
