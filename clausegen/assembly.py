@@ -263,6 +263,12 @@ def _timeline_part(selection: Selection):
     return "Exit dates", note, Table(("Phase", "Date", "What happens"), rows, (28, 22, 50))
 
 
+def type_label(pick: RequirementPick, weights: dict[str, int]) -> str:
+    """How a requirement's kind is shown in the tender; an award criterion's weight is published with it."""
+    weight = weights.get(pick.requirement.id)
+    return MARKED_AS[pick.marked_as] + (f", weight {weight}" if weight is not None else "")
+
+
 def _requirement_parts(document_id: str, selection: Selection, project: Project,
                        requirement_rows: dict[str, tuple[str, str]]):
     tender = document_id == "tender-requirements"
@@ -273,12 +279,15 @@ def _requirement_parts(document_id: str, selection: Selection, project: Project,
         rows = []
         for pick in picks:
             text, verification = requirement_rows[pick.requirement.id]
-            rows.append((pick.requirement.id, text, MARKED_AS[pick.marked_as], "", "", "") if tender
+            weights = selection.profile.procurement.award_weights
+            rows.append((pick.requirement.id, text, type_label(pick, weights), "", "", "") if tender
                         else (pick.requirement.id, text, verification, BINDS[pick.marked_as]))
         anchors = tuple(references.requirement_anchor(pick.requirement.id) for pick in picks)
         if tender:
-            table = Table(("ID", "Requirement", "Type", "Complies (yes/partly/no)", "Description", "Evidence or reference"),
-                          tuple(rows), (12, 36, 12, 12, 14, 14), row_anchors=anchors)
+            # On a landscape page the answer columns are about 3, 5 and 3.5 cm wide: room to write in.
+            table = Table(("ID", "Requirement", "Type", "Complies (yes, partly or no)", "Description",
+                           "Evidence or reference"), tuple(rows), (9, 34, 13, 11, 19, 14), row_anchors=anchors,
+                          landscape=True)
         else:
             table = Table(("ID", "Requirement", "Verification", "Binds"), tuple(rows), (12, 44, 30, 14),
                           row_anchors=anchors)

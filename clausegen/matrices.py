@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from clausegen.assembly import BINDS, MARKED_AS, context
+from clausegen.assembly import BINDS, context, type_label
 from clausegen.errors import Diagnostic
 from clausegen.loading.strict_yaml import Located
 from clausegen.models.document import Document
@@ -92,12 +92,6 @@ def _row(pick: RequirementPick, area: str, ctx: dict[str, Any], label: str) -> R
     text = render_template("text", req.text, ctx, req.file, req.line, f"{req.id}.text")
     verification = render_template("text", req.verification, ctx, req.file, req.line, f"{req.id}.verification")
     return RequirementRow(req.id, area, text, verification, pick.marked_as, label)
-
-
-def type_label(pick: RequirementPick, weights: dict[str, int]) -> str:
-    """How a requirement's kind is shown; an award criterion's weight is published with it."""
-    weight = weights.get(pick.requirement.id)
-    return MARKED_AS[pick.marked_as] + (f", weight {weight}" if weight is not None else "")
 
 
 def weight_problems(selection: Selection, located: Located) -> list[Diagnostic]:

@@ -223,16 +223,23 @@ def test_the_writers_agree_on_the_text():
         assert phrase in md and phrase in docx_text
 
 
-def test_a_landscape_table_gets_a_turned_page_in_docx_and_pdf():
+def test_landscape_parts_share_one_turned_section_in_docx_and_one_page_run_in_pdf():
     wide = Table(("A", "B"), (("x", "y"),), (1, 1), landscape=True)
-    body, _ = docx_xml(document(Paragraph((Text("Before."),)), wide, Paragraph((Text("After."),))))
+    parts = (Part("1.1", "Before", blocks=(Paragraph((Text("Before."),)),)),
+             Part("1.2", "First wide", table=wide), Part("1.3", "Second wide", note="Note.", table=wide),
+             Part("1.4", "After", blocks=(Paragraph((Text("After."),)),)))
+    doc = Document("test", "Test document", "Sub", "INTERNAL", "Client", "Supplier", "Profile", "lib", "1.0.0",
+                   (Section("1", "Section", parts),))
+    assert [(turned, len(blocks)) for turned, blocks in doc.pages()] == [(False, 3), (True, 5), (False, 2)]
+    body, _ = docx_xml(doc)
     sections = re.findall(r"<w:sectPr\b.*?</w:sectPr>", body, re.S)
-    assert len(sections) == 3  # portrait up to the table, the table turned, the template's own after it
+    assert len(sections) == 3  # portrait up to the first wide part, both wide parts turned, the template's after
     assert 'w:orient="landscape"' in sections[1] and 'w:w="16838" w:h="11906"' in sections[1]
     assert "landscape" not in sections[0] + sections[2]
-    assert body.index(">Before.<") < body.index(sections[0]) < body.index(">x<") < body.index(sections[1])
-    source = convert(pandoc_ast.document(document(wide), "typst"), "typst", DEFAULT_TEMPLATES / "document.typ", "t")
-    assert "#page(flipped: true)[" in source
+    assert body.index(">Before.<") < body.index(sections[0]) < body.index(">First wide<") \
+        < body.index(">Second wide<") < body.index(sections[1]) < body.index(">After.<")
+    source = convert(pandoc_ast.document(doc, "typst"), "typst", DEFAULT_TEMPLATES / "document.typ", "t")
+    assert source.count("#page(flipped: true)[") == 1
     reader = pypdf.PdfReader(io.BytesIO(compile_pdf(source, "test")))
     shapes = [(float(p.mediabox.width) > float(p.mediabox.height)) for p in reader.pages]
-    assert shapes[0] is False and True in shapes
+    assert shapes == [False, True, False]

@@ -78,6 +78,32 @@ class Document:
     def footer(self) -> str:
         return " · ".join(part for part in (self.document_id, self.library_version, self.control) if part)
 
+    def pages(self) -> Iterator[tuple[bool, tuple[Block, ...]]]:
+        """The blocks of `blocks()` in runs, each (landscape, blocks). A part whose table is landscape
+        is turned whole (heading, text, note and table), consecutive such parts share one run, and a
+        section's heading goes with its first part, so that no heading is left alone on a page."""
+        run: list[Block] = []
+        turned = False
+        for section in self.sections:
+            for index, part in enumerate(section.parts):
+                wide = any(isinstance(block, Table) and block.landscape for block in part.content())
+                if wide != turned and run:
+                    yield turned, tuple(run)
+                    run = []
+                turned = wide
+                if index == 0:
+                    run.append(Heading(1, section.number, section.title, section.heading_anchor))
+                if part.heading:
+                    run.append(Heading(2, part.number, part.title, part.anchor))
+                run.extend(part.content())
+        if self.signatures:  # after the last section, not numbered, never on a turned page
+            if turned and run:
+                yield turned, tuple(run)
+                run, turned = [], False
+            run.append(SignatureBlock(tuple(Signatory(party, name) for party, name in self.signatures)))
+        if run:
+            yield turned, tuple(run)
+
     def blocks(self) -> Iterator[Block]:
         """The body as one stream of blocks, headings with their numbers included: what every
         writer walks."""

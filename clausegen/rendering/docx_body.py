@@ -79,10 +79,20 @@ class Writer:
         self.wide_width = int(section.page_height - section.left_margin - section.right_margin)
         self.section_xml = etree.tostring(section._sectPr, encoding="unicode")
         self.bookmarks = 0
+        self.landscape = False  # inside a landscape run: tables take the turned page's width
         self.obligation_abstract: str | None = None
 
     def document(self, document: Document) -> None:
-        self.blocks(document.blocks(), 0, None)
+        """A landscape run is a section of its own: a paragraph with the template's page setup ends
+        the portrait section before it, one with that setup turned ends the run."""
+        for landscape, blocks in document.pages():
+            if landscape:
+                self._emit(f"<w:p><w:pPr>{self.section_xml}</w:pPr></w:p>")
+            self.landscape = landscape
+            self.blocks(blocks, 0, None)
+            if landscape:
+                self._emit(f"<w:p><w:pPr>{_landscape(self.section_xml)}</w:pPr></w:p>")
+        self.landscape = False
 
     def blocks(self, blocks: Any, depth: int, num: tuple[str, int] | None) -> None:
         for block in blocks:
@@ -136,14 +146,8 @@ class Writer:
                     self.block(inner, depth + 1, item_num)
 
     def table(self, table: Table) -> None:
-        """A landscape table gets a section of its own: the section before it ends portrait, the
-        one holding it is landscape, and the text after it goes on in the template's section."""
-        if not table.landscape:
-            self._table(table, self.text_width)
-            return
-        self._emit(f"<w:p><w:pPr>{self.section_xml}</w:pPr></w:p>")
-        self._table(table, self.wide_width)
-        self._emit(f"<w:p><w:pPr>{_landscape(self.section_xml)}</w:pPr></w:p>")
+        """A table as wide as the page: the turned page's inside a landscape run (see document())."""
+        self._table(table, self.wide_width if self.landscape else self.text_width)
 
     def _table(self, table: Table, width: int) -> None:
         total = sum(table.widths)

@@ -56,7 +56,7 @@ def document(doc: Document, target: str, meta: dict[str, str] | None = None) -> 
     ast = {"pandoc-api-version": API_VERSION,
            "meta": {key: {"t": "MetaString", "c": value} if key in PLAIN_META else
                     {"t": "MetaInlines", "c": writer.meta(value)} for key, value in (meta or {}).items() if value},
-           "blocks": [node for block in doc.blocks() for node in writer.top(block)]}
+           "blocks": [node for landscape, blocks in doc.pages() for node in writer.run(landscape, blocks)]}
     return json.dumps(ast, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
@@ -78,14 +78,20 @@ class _Writer:
             return [_raw("#[]"), *inlines]
         return inlines
 
-    def top(self, block: Block) -> list[dict[str, Any]]:
-        """A block of the body. A landscape table gets a turned page of its own in Typst, which
-        allows a page only at the top level of the document."""
-        if isinstance(block, SignatureBlock):
-            return self.block(block)["c"][1]
-        if isinstance(block, Table) and block.landscape and self.typst:
-            return [{"t": "RawBlock", "c": ["typst", "#page(flipped: true)["]}, self.table(block),
+    def run(self, landscape: bool, blocks: tuple[Block, ...]) -> list[dict[str, Any]]:
+        """Blocks of the body. A landscape run is one turned page in Typst (a page is allowed only at
+        the top level of the document); HTML has no pages and shows it as it is."""
+        nodes = [node for block in blocks for node in self.top(block)]
+        if landscape and self.typst:  # the turned page's columns are wide enough to need no hyphens
+            return [{"t": "RawBlock", "c": ["typst", "#page(flipped: true)[#show table: set text(hyphenate: false)"]},
+                    *nodes,
                     {"t": "RawBlock", "c": ["typst", "]"]}]
+        return nodes
+
+    def top(self, block: Block) -> list[dict[str, Any]]:
+        """One block of the body as nodes: a signature block goes in as the contents of its Div."""
+        if isinstance(block, SignatureBlock):
+            return list(self.block(block)["c"][1])
         return [self.block(block)]
 
     def block(self, block: Block, tight: bool = False) -> dict[str, Any]:
