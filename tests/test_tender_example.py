@@ -66,3 +66,18 @@ def test_the_rejected_tender_cannot_win(clone, capsys):
     code, _, err = run(capsys, "build", PROFILE, "--format", "md", "--answers", BALTIC)
     assert code == 1
     assert "baltic-it.xlsx: Requirements!F" in err and "cannot be awarded" in err
+
+
+def test_the_tender_publishes_the_weights_and_rule_that_evaluate_applies(clone, capsys):
+    """Procurement rules: the method published in the tender is the one applied to the answers."""
+    import yaml
+
+    profile = "examples/tender/aero-municipality-tender.yaml"
+    code, _, err = run(capsys, "build", profile, "--documents", "tender-requirements", "--format", "md")
+    assert code == 0, err
+    text = next(clone.glob("output/*/tender-requirements.md")).read_text(encoding="utf-8")
+    weights = yaml.safe_load((clone / profile).read_text(encoding="utf-8"))["procurement"]["award_weights"]
+    assert weights
+    for requirement_id, weight in weights.items():
+        assert f"- {requirement_id}: {weight} points\n" in text
+    assert 'an answer "partly" earns half of it' in text and "scale from 0 to 10" not in text
