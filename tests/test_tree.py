@@ -243,3 +243,12 @@ def test_landscape_parts_share_one_turned_section_in_docx_and_one_page_run_in_pd
     reader = pypdf.PdfReader(io.BytesIO(compile_pdf(source, "test")))
     shapes = [(float(p.mediabox.width) > float(p.mediabox.height)) for p in reader.pages]
     assert shapes == [False, True, False]
+
+
+def test_text_right_after_bold_italic_or_a_link_does_not_continue_the_typst_call():
+    """pandoc writes #strong[US]; ".Before" right after it was read as a field of strong and failed."""
+    doc = document(Paragraph((Strong((Text("US"),)), Text(".Before"), Emphasis((Text("x"),)), Text("(y)"),
+                              Strong((Text("z"),)), Text("[w]"))))
+    source = convert(pandoc_ast.document(doc, "typst"), "typst", DEFAULT_TEMPLATES / "document.typ", "t")
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(compile_pdf(source, "t"))).pages)
+    assert "US.Before" in text and "x(y)" in text and "z[w]" in text

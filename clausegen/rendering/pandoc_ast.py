@@ -46,6 +46,7 @@ _LIST_STYLES = {"decimal": ("Decimal", "Period"), "alpha": ("LowerAlpha", "TwoPa
                 "roman": ("LowerRoman", "TwoParens")}
 # Typst shorthands pandoc leaves alone: a dot after a dot (`...`), `?` after `-` (`-?`), a `-`
 # before a digit (a minus sign). Each is escaped with a backslash.
+_CALLS = frozenset({"Strong", "Emph", "Link"})  # inlines pandoc's Typst writer writes as #name[...]
 _TYPST_SHORTHAND = re.compile(r"(?<=\.)\.|(?<=-)\?|-(?=\d)")
 
 
@@ -143,7 +144,11 @@ class _Writer:
     def inlines(self, nodes: tuple[Inline, ...]) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
         for node in nodes:
-            if isinstance(node, Text):
+            if isinstance(node, Text) and self.typst and out and out[-1]["t"] in _CALLS and node.text[:1] in ".([":
+                # pandoc writes strong, emph and link as function calls: a "." or bracket right
+                # after one would continue the call ("#strong[US].Before"), so it is escaped.
+                out += [_raw("\\" + node.text[0]), *self.text(node.text[1:])]
+            elif isinstance(node, Text):
                 out += self.text(node.text, after_break=bool(out) and out[-1]["t"] == "LineBreak")
             elif isinstance(node, (Strong, Term)):
                 out.append({"t": "Strong", "c": self.inlines(node.children if isinstance(node, Strong)
