@@ -64,6 +64,8 @@ def resolve(container, mode: str = "none") -> list[tuple[str, str]]:
                 carried = text
                 continue
             carried = ""
+            if not text and p_pr is not None and p_pr.find(W + "sectPr") is not None:
+                continue  # a section break (the tender's landscape run): page layout, not text
             out.append((style, text))
         elif child.tag == W + "tbl":
             rows = []
