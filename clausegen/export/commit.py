@@ -29,8 +29,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import filelock
-
 from clausegen.errors import Diagnostic, ExportError, display_path
 from clausegen.export.writing import TEMP_PREFIX
 
@@ -58,6 +56,8 @@ class CommitError(ExportError):
 @contextmanager
 def folder_lock(folder: Path) -> Iterator[None]:
     """Hold OUT/.<id>.lock while changing OUT/<id>/. Other writers into that folder must take it too."""
+    import filelock  # only a build that writes needs it: validate, explain and lint never lock
+
     folder.parent.mkdir(parents=True, exist_ok=True)
     lock = filelock.FileLock(str(folder.parent / f".{folder.name}.lock"), timeout=LOCK_TIMEOUT)
     try:

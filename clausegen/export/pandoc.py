@@ -53,8 +53,13 @@ def convert(ast: bytes, to: str, template: Path, label: str) -> str:
     Pandoc reads no Markdown, so it has nothing to interpret: metadata comes in the AST too."""
     args = [pandoc_path(), "--from", "json", "--to", to, "--sandbox", "--fail-if-warnings", "--standalone",
             "--template", str(template), "--wrap=preserve"]
+    return _run(args, ast, to, label)
+
+
+def _run(args: list[str], data: bytes, to: str, label: str) -> str:
+    """One sandboxed, time-limited pandoc run; its failures are ExportErrors naming `label`."""
     try:
-        result = subprocess.run(args, input=ast, capture_output=True, timeout=TIMEOUT_SECONDS,
+        result = subprocess.run(args, input=data, capture_output=True, timeout=TIMEOUT_SECONDS,
                                 env=utf8_environment())
     except subprocess.TimeoutExpired as e:
         raise ExportError(Diagnostic(label, None, "", f"pandoc took longer than {TIMEOUT_SECONDS} s and was stopped")) from e
@@ -80,14 +85,4 @@ def convert_markdown(markdown: str, to: str, template: Path, metadata: dict[str,
         args += ["--lua-filter", str(TYPST_LINES)]
     for key, value in metadata.items():
         args += ["--metadata", f"{key}={value}"]  # metadata is escaped by the writer; -V is not
-    try:
-        result = subprocess.run(args, input=markdown.encode("utf-8"), capture_output=True, timeout=TIMEOUT_SECONDS,
-                                env=utf8_environment())
-    except subprocess.TimeoutExpired as e:
-        raise ExportError(Diagnostic(label, None, "", f"pandoc took longer than {TIMEOUT_SECONDS} s and was stopped")) from e
-    except OSError as e:
-        raise ExportError(Diagnostic(label, None, "", f"pandoc could not start: {e}")) from e
-    if result.returncode != 0:
-        message = result.stderr.decode("utf-8", "replace").strip() or f"exit status {result.returncode}"
-        raise ExportError(Diagnostic(label, None, "", f"pandoc failed converting to {to}: {message}"))
-    return result.stdout.decode("utf-8")
+    return _run(args, markdown.encode("utf-8"), to, label)
