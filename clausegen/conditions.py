@@ -34,7 +34,10 @@ DERIVED = {
     "transfer_mechanism_missing": FieldSpec("bool"),
     "transfer_mechanisms": FieldSpec("list", get_args(Transfer)),
     "supplier_known": FieldSpec("bool"),
+    "minimum_requirements": FieldSpec("bool"),
 }
+# Derived from the selected requirements, so only clauses and documents may test them.
+FROM_REQUIREMENTS = frozenset({"minimum_requirements"})
 
 
 def schema(levels: list[str], tiers: list[str]) -> dict[str, FieldSpec]:

@@ -50,7 +50,10 @@ def explain(profile_path: Path, project: Project) -> str:
                 if not rp.in_document(doc.document_id):
                     lines.append(f"  - {rp.requirement.id}  left out: scope is {rp.requirement.scope} only")
                     continue
-                lines.append(f"  + {rp.requirement.id} ({rp.marked_as}, level {rp.requirement.level})  when {rp.reason}")
+                duty = (f"; a duty of law while {rp.duty_reason}, citing {', '.join(rp.legal_duty)}: minimum whatever "
+                        "requirements_as says") if rp.legal_duty else ""
+                lines.append(f"  + {rp.requirement.id} ({rp.marked_as}{duty}, level {rp.requirement.level})  "
+                             f"when {rp.reason}")
             for ro in s.omitted_requirements:
                 lines.append(f"  - {ro.requirement.id}  left out: {ro.reason}")
     for doc_id, reason in s.skipped_documents:
