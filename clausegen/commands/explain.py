@@ -87,7 +87,9 @@ def _case_facts(s: Selection, raw: Any) -> list[str]:
         f"NIS2         {p.criticality.nis2}{origin('criticality', 'nis2')}; "
         f"DORA {'yes' if p.criticality.dora else 'no'}{origin('criticality', 'dora')}",
         f"supplier     {p.supplier.name if p.supplier else 'not named (a tender: chosen by the tender)'}",
-    ]
+    ] + ([f"             DORA applies instead of NIS2 (Art. 4(1) NIS2): DORA incident reporting (Art. 19) and "
+          f"contract terms (Art. 30) replace the NIS2 supply-chain (Art. 21) and reporting (Art. 23) clauses, "
+          f"although nis2 is {p.criticality.nis2}"] if p.criticality.dora and p.criticality.nis2 != "none" else [])
 
 
 def _transfers(s: Selection) -> list[str]:
