@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from clausegen import loading
+from clausegen import contract_checks, loading
 from clausegen.assembly import assemble
 from clausegen.commands.explain import explain
 from clausegen.pipeline import Inputs, load_project
@@ -113,3 +113,51 @@ def test_nis2_is_defined_where_it_is_first_used(shipped):
     first = text.index("NIS2")
     assert text[first - 40:first + 4].endswith("Directive (EU) 2022/2555 (**NIS2")
     assert appendix.count("(**NIS2**)") == 1
+
+
+LADDER = """\
+profile: 1
+id: ladder
+title: Ladder test
+language: en
+client: {name: "Region", country: "DK", sector: public}
+supplier: {name: "Drift ApS", country: "DK", relative_size: smaller}
+service: {description: "Hosting.", kinds: [hosting], cloud: false}
+data: {classification: LEVEL, personal_data: false, special_categories: false, locations: ["DK"]}
+criticality: {business_critical: CRITICAL, critical_to_society: CRITICAL}
+sub_suppliers: []
+procurement: {mode: direct, requirements_as: minimum}
+contract: {start: "2027-09-01", term_months: 60}
+"""
+
+
+@pytest.mark.parametrize("critical", ["false", "true"])
+@pytest.mark.parametrize("level", ["public", "internal", "confidential", "secret"])
+def test_the_corrective_plan_falls_due_before_the_remedy_period_ends(shipped, tmp_path, level, critical):
+    path = write(tmp_path, LADDER.replace("LEVEL", level).replace("CRITICAL", critical))
+    loaded = loading.load_profile(path)
+    values = select(loaded.profile, shipped, loaded.located).parameters
+    assert values["corrective_plan_days"].value < values["deficiency_remedy_days"].value
+    assert not contract_checks.remedy_ladder(values, loaded.located)
+
+
+def test_one_remedy_ladder_in_the_appendix(shipped):
+    appendix = documents(shipped, ROOT / "profiles" / "dk-agency-emergency-alerting.yaml")["security-appendix"]
+    assert "(b) within 2 days, deliver a written corrective action plan" in appendix
+    assert "(c) restore compliance within 5 days (the **Remedy Period**)." in appendix
+    assert "a penalty of EUR 5,000 for each day from the day after the Remedy Period ends" in appendix
+    assert "by the end of the Remedy Period under clause 12.1" in appendix
+    assert "within a shorter period where the risk" not in appendix and "unless the notice sets a longer period" \
+        not in appendix
+    assert "or by the other date that the notice sets or that the Client accepts in writing" in appendix
+
+
+def test_a_profile_that_breaks_the_ladder_gets_a_warning_at_its_line(shipped, tmp_path):
+    text = LADDER.replace("LEVEL", "internal").replace("CRITICAL", "false") + "parameters:\n  deficiency_remedy_days: 5\n"
+    path = write(tmp_path, text)
+    loaded = loading.load_profile(path)
+    warnings = contract_checks.remedy_ladder(select(loaded.profile, shipped, loaded.located).parameters, loaded.located)
+    assert [w.format() for w in warnings] == [
+        f"{path}:14: parameters.deficiency_remedy_days: the corrective action plan is due after 5 days and compliance "
+        "must be restored after 5 days: the plan falls due no earlier than the end of the Remedy Period"
+        "\n    hint: make corrective_plan_days shorter than deficiency_remedy_days"]
