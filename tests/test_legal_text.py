@@ -143,7 +143,7 @@ def test_the_corrective_plan_falls_due_before_the_remedy_period_ends(shipped, tm
 
 def test_one_remedy_ladder_in_the_appendix(shipped):
     appendix = documents(shipped, ROOT / "profiles" / "dk-agency-emergency-alerting.yaml")["security-appendix"]
-    assert "(b) within 2 days, deliver a written corrective action plan" in appendix
+    assert "(b) within 3 days, deliver a written corrective action plan" in appendix
     assert "(c) restore compliance within 5 days (the **Remedy Period**)." in appendix
     assert "a penalty of EUR 5,000 for each day from the day after the Remedy Period ends" in appendix
     assert "by the end of the Remedy Period under clause 12.1" in appendix
