@@ -12,6 +12,7 @@ from conftest import edit
 
 from clausegen.errors import InputError, RenderError
 from clausegen.pipeline import BuildOptions, Inputs, load_project, render
+from clausegen.references import running_title
 from clausegen.rendering.docx_body import bookmark_name
 
 PARTIES = "clauses/core/general.parties@1.0.0.md"
@@ -32,17 +33,34 @@ def test_a_clause_reference_shows_the_number_here_and_the_place_elsewhere(tiny):
     refer(tiny, 'Audits follow {{ ref("general.audit") }}; assets, {{ ref("termination-plan#assets") }}.')
     files = build(tiny)
     appendix = files["security-appendix.md"].decode()
-    assert "Audits follow clause 1.2; assets, section 1 of the Exit plan." in appendix
+    assert "Audits follow clause 1.2; assets, clause 1 of the exit plan." in appendix
     assert "### 1.2 Audit" in appendix
     nda = files["nda.md"].decode()  # general.parties is in the NDA too; the audit clause is not
-    assert "Audits follow clause 1.2 of the Security appendix; assets, section 1 of the Exit plan." in nda
+    # No defined term for the other documents: their titles, in lower case mid-sentence.
+    assert "Audits follow clause 1.2 of the security appendix; assets, clause 1 of the exit plan." in nda
+
+
+def test_another_document_is_named_by_the_term_the_referring_document_defines(tiny):
+    library = tiny / "clauses/library.yaml"
+    edit(library, "    title: Security appendix\n", "    title: Security appendix\n    term: Appendix\n")
+    edit(library, "    title: Exit plan\n", "    title: Exit plan\n    term: Exit Plan\n")
+    refer(tiny, 'This text (the **Appendix**) refers to {{ ref("general.audit") }} and {{ ref("termination-plan#assets") }}.')
+    nda = build(tiny)["nda.md"].decode()
+    # The NDA defines Appendix, so it uses the term; it does not define Exit Plan, so it uses the title.
+    assert "refers to clause 1.2 of the Appendix and clause 1 of the exit plan." in nda
+
+
+def test_a_title_keeps_its_capitals_when_it_starts_with_an_acronym():
+    assert running_title("Contract security appendix") == "contract security appendix"
+    assert running_title("DPA checklist") == "DPA checklist"
+    assert running_title("NIS2 report") == "NIS2 report"
 
 
 def test_a_reference_from_one_document_to_another_works_in_a_partial_build(tiny):
     refer(tiny, 'Audits follow {{ ref("general.audit") }}.')
     files = build(tiny, documents=("nda",))
     assert list(files) == ["nda.md", "manifest.json"]
-    assert "Audits follow clause 1.2 of the Security appendix." in files["nda.md"].decode()
+    assert "Audits follow clause 1.2 of the security appendix." in files["nda.md"].decode()
 
 
 def test_a_requirement_reference_is_its_id_linked_to_its_row(tiny):
