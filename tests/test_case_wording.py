@@ -129,3 +129,55 @@ def test_a_value_for_a_parameter_only_an_older_version_declares_is_a_warning(pro
     selection = select(loaded.profile, project, loaded.located)
     assert selection.notices == ()
     assert "liquidated damages of EUR 20,000" in documents(project, pinned)["nda"]
+
+
+def test_a_cloud_service_gets_data_continuity_and_software_gets_escrow(project, tmp_path):
+    appendix = documents(project, shipped("nordlys-saas-us"))["security-appendix"]
+    assert "Continuity of the cloud service" in appendix
+    assert "Escrow of software" not in appendix
+    assert "at least every 30 days, the Supplier shall place a complete export of Client Data" in appendix
+    developed = documents(project, variant(tmp_path, "nordlys-saas-us", ("kinds: [saas]", "kinds: [saas, development]")))
+    assert "Escrow of software" in developed["security-appendix"]
+    on_premises = documents(project, variant(tmp_path, "dk-agency-emergency-alerting",
+                                             ("delivery: supplier-premises", "delivery: client-premises")))
+    assert "Escrow of software" not in documents(project, shipped("dk-agency-emergency-alerting"))["security-appendix"]
+    assert "Escrow of software" in on_premises["security-appendix"]
+    assert "Continuity of the cloud service" not in on_premises["security-appendix"]
+
+
+def test_a_cloud_service_states_the_data_act_switching_terms(project):
+    plan = documents(project, shipped("nordlys-saas-us"))["termination-plan"]
+    assert "Switching under the Data Act" in plan
+    assert "by written notice of at most 2 months" in plan
+    assert "within 30 days after the end of the notice period" in plan
+    assert "retrieve its data for at least 30 days" in plan
+    assert "charges nothing for the switching or for data egress" in plan
+    appendix = documents(project, shipped("nordlys-saas-us"))["security-appendix"]
+    assert re.search(r"switching terms under clause \d+\.\d+ of the (Termination Plan|Termination and exit plan)", appendix)
+    assert "Data Act" not in documents(project, shipped("dk-agency-emergency-alerting"))["termination-plan"]
+
+
+def test_a_supplier_outside_the_eea_is_met_in_arbitration(project, tmp_path):
+    nda = documents(project, shipped("nordlys-saas-us"))["nda"]
+    assert "settled finally by arbitration under the Rules of Arbitration of the Danish Institute of Arbitration" in nda
+    assert "courts of the country where the Supplier has its seat" in nda
+    assert "exclusively by the courts" not in nda
+    in_eea = documents(project, variant(tmp_path, "nordlys-saas-us", ('country: "US"\n  relative_size', 'country: "SE"\n  relative_size')))
+    assert "settled exclusively by the courts of Copenhagen, Denmark" in in_eea["nda"]
+    assert "arbitration" not in in_eea["nda"]
+
+
+def test_priority_1_incidents_are_answered_outside_desk_hours(project):
+    critical = documents(project, shipped("nordlys-saas-us"))["security-appendix"]
+    assert re.search(r"SR-BCM-07 \| [^|]*of its report, at any hour of any day", critical)
+    routine = documents(project, shipped("region-framework-call-off"))["security-appendix"]
+    assert re.search(r"SR-BCM-07 \| [^|]*counted within the opening hours agreed for support requests, except that for an "
+                     r"incident putting Client Data at risk the period runs at any hour", routine)
+    desk = documents(project, shipped("aero-municipality-managed-service"))["security-appendix"]
+    assert re.search(r"SR-BCM-09 \| [^|]*07:00-19:00 local time, with a telephone line for reporting priority-1 incidents "
+                     r"and Security Incidents that is answered at all other times", desk)
+
+
+def test_software_development_gets_a_secure_development_process_at_every_level(project):
+    assert "| SR-VUL-05 |" in documents(project, shipped("museum-public-website"))["security-appendix"]
+    assert "SR-VUL-05" not in documents(project, shipped("region-framework-call-off"))["security-appendix"]
