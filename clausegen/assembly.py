@@ -152,6 +152,7 @@ def _layout(doc: DocumentSelection, selection: Selection, project: Project,
         status=profile.document.status,
         revision=profile.document.revision,
         date=profile.document.date or "",
+        date_shown=formatting.format_date(profile.language, profile.document.date) if profile.document.date else "",
         language=profile.language,
         signatures=tuple(_signatory(who, profile.client.name, supplier.name if supplier else "")
                          for who in doc.spec.signatures),
