@@ -142,7 +142,8 @@ def select(profile: Profile, project: Project, located: Located, documents: list
                        key=lambda p: (order[p.clause.documents[doc_id]], p.clause.order, p.clause.id))
         selected_docs.append(DocumentSelection(doc_id, spec, why, tuple(picks), tuple(omitted_by_doc[doc_id])))
     return Selection(profile, facts, tuple(selected_docs), tuple(skipped), tuple(requirements), tuple(omitted_reqs),
-                     parameters, notices(profile, located) + _award_notices(profile, requirements, located))
+                     parameters, notices(profile, located) + _award_notices(profile, requirements, located)
+                     + superseded_parameters(profile, project, chosen, located))
 
 
 def notices(profile: Profile, located: Located) -> tuple[Diagnostic, ...]:
@@ -175,6 +176,25 @@ def _award_notices(profile: Profile, picks: list[RequirementPick], located: Loca
                        f"the tender evaluates {len(awards)} security requirements as award criteria; more than "
                        f"{MANY_AWARD_CRITERIA} can hardly be scored and weighted consistently",
                        "write requirements_as: mixed and weight a few criteria (procurement.award_weights)"),)
+
+
+def superseded_parameters(profile: Profile, project: Project, chosen: dict, located: Located) -> tuple[Diagnostic, ...]:
+    """A profile value for a parameter that only clause versions the profile does not use declare:
+    it would change nothing, so the profile no longer means what it did. Say so, at its line."""
+    used = {name for clause, *_ in chosen.values() if clause is not None for name in clause.parameters}
+    used |= {name for lvl in project.catalogue.levels for r in lvl.requirements for name in r.parameters}
+    out = []
+    for name in profile.parameters:
+        if name in used:
+            continue
+        older = sorted({(c.id, c.version) for c in project.library.clauses if name in c.parameters})
+        if older:
+            where = ", ".join(f"{cid} {version}" for cid, version in older)
+            pins = ", ".join(f'{cid}: "{version}"' for cid, version in older)
+            out.append(Diagnostic(located.file, located.line(("parameters", name)), f"parameters.{name}",
+                                  f"only {where} declares {name}, and this profile uses a newer version: "
+                                  "the value changes nothing", f"pin {pins}, or see the clause's changelog"))
+    return tuple(out)
 
 
 def _changes_since(library, clause: Clause, newer: str | None) -> tuple[str, ...]:
