@@ -27,7 +27,8 @@ from clausegen.rendering.environment import environment, forbidden_constructs
 from clausegen.rendering.walker import located_tokens
 
 DERIVED_NAMES = {"risk_tier", "risk_tier_title", "level", "level_title", "transfers_outside_eea", "third_countries",
-                 "transfer_mechanism_missing", "transfer_mechanisms", "supplier_known", "sub_suppliers_without_transfer"}
+                 "transfer_mechanism_missing", "transfer_mechanisms", "supplier_known", "sub_suppliers_without_transfer",
+                 "supplier_outside_eea", "award_criteria_listed", "remote_access_countries"}
 TENDER_DOCUMENT = "tender-requirements"
 TEMPLATE_GLOBALS = {"range", "ref"}
 GENERATED_NEEDS = {"timeline": ("exit_period_months", "exit_kickoff_days", "exit_access_revocation_hours", "deletion_days",
