@@ -38,6 +38,7 @@ from clausegen.pipeline import source_date_epoch
 from clausegen.rendering import docx as docx_rendering
 from clausegen.rendering import redline
 from clausegen.rendering.environment import escape_markdown
+from clausegen.rendering.terminal import Part, paint
 
 
 @dataclass(frozen=True)
@@ -428,27 +429,21 @@ def _paragraph_data(paragraphs: tuple[redline.Paragraph, ...]) -> list[dict[str,
 
 # --- Output -------------------------------------------------------------------------------------
 
-_COLOURS = {"added": "\x1b[32m", "removed": "\x1b[31m", "changed": "\x1b[33m", "heading": "\x1b[1m",
-            "subheading": "\x1b[1m"}
 _SIGNS = {"added": "+ ", "removed": "- ", "changed": "~ ", "note": "    "}
 
 
 def format_text(report: Report, color: bool) -> str:
-    lines = [_paint(report.title, "heading", color), report.subtitle]
+    parts: list[Part] = [(report.title, "heading"), ("\n" + report.subtitle, "")]
     for entry in report.entries:
         if entry.kind == "heading":
-            lines += ["", _paint(entry.text, "heading", color)]
+            parts += [("\n\n", ""), (entry.text, "heading")]
         elif entry.kind == "subheading":
-            lines.append(_paint("  " + entry.text, "subheading", color))
+            parts += [("\n", ""), ("  " + entry.text, "subheading")]
         elif entry.kind == "redline":
-            lines.append(redline.terminal(entry.paragraphs, color, indent="      "))
+            parts += [("\n", "")] + redline.terminal_parts(entry.paragraphs, color, indent="      ")
         else:
-            lines.append(_paint("  " + _SIGNS[entry.kind] + entry.text, entry.kind, color))
-    return "\n".join(lines) + "\n"
-
-
-def _paint(text: str, kind: str, color: bool) -> str:
-    return f"{_COLOURS[kind]}{text}\x1b[0m" if color and kind in _COLOURS else text
+            parts += [("\n", ""), ("  " + _SIGNS[entry.kind] + entry.text, "" if entry.kind == "note" else entry.kind)]
+    return paint(parts + [("\n", "")], color)
 
 
 def format_markdown(report: Report) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from html import escape  # XML-escapes text; quote=True also for attribute values in "..."
 from typing import Any
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -42,18 +43,9 @@ from clausegen.models.tree import (
 )
 from clausegen.rendering import signatures
 
-_ATTR = {'"': "&quot;"}
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 # (a)/(b) with (i)/(ii) below: added to the template's numbering when a document first needs it.
 OBLIGATION_LEVELS = (("lowerLetter", "(%1)", 357), ("lowerRoman", "(%2)", 714))
-
-
-def escape(text: str, entities: dict[str, str] | None = None) -> str:
-    """XML text escaping (xml.sax.saxutils would import urllib and ssl: 40 ms at start-up)."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    for char, entity in (entities or {}).items():
-        text = text.replace(char, entity)
-    return text
 
 
 def bookmark_name(anchor: str) -> str:
@@ -112,7 +104,7 @@ class Writer:
         elif isinstance(block, SignatureBlock):
             self._keep_with_next()  # the sentence before the block never stays behind on its own page
             pairs = [(s.party, s.name) for s in block.signatories]
-            self._emit(signatures.docx_xml(pairs, self.style_ids, self.text_width // 635, escape))
+            self._emit(signatures.docx_xml(pairs, self.style_ids, self.text_width // 635))
 
     def heading(self, number: str, title: str, level: int, anchor: str = "") -> None:
         # Word numbers the headings itself when the template's heading style is numbered; a house
@@ -152,7 +144,7 @@ class Writer:
     def _table(self, table: Table, width: int) -> None:
         total = sum(table.widths)
         twips = [width * w // total // 635 for w in table.widths]
-        out = [f'<w:tbl><w:tblPr><w:tblStyle w:val="{escape(self.style_ids["Clause Table"], _ATTR)}"/>'
+        out = [f'<w:tbl><w:tblPr><w:tblStyle w:val="{escape(self.style_ids["Clause Table"])}"/>'
                f'<w:tblW w:w="{sum(twips)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
                '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
                'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>']
@@ -161,7 +153,7 @@ class Writer:
         anchors = ("",) + (table.row_anchors or ("",) * len(table.rows))  # the columns row has none
         for row_index, (values, anchor) in enumerate(zip([table.columns, *table.rows], anchors, strict=True)):
             head = row_index < table.header_rows
-            style = escape(self.style_ids["Table Heading" if head else "Table Text"], _ATTR)
+            style = escape(self.style_ids["Table Heading" if head else "Table Text"])
             out.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if head else "") + "</w:trPr>")
             for column, (value, width) in enumerate(zip(values, twips, strict=True)):
                 out.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
@@ -192,13 +184,13 @@ class Writer:
                            if node.anchor else _run(node.text, bold, italic))
             elif isinstance(node, Link):
                 rel = self.docx.part.relate_to(node.target, RT.HYPERLINK, is_external=True)
-                out.append(self._hyperlink(f'r:id="{escape(rel, _ATTR)}"', self.inlines(node.children, bold, italic)))
+                out.append(self._hyperlink(f'r:id="{escape(rel)}"', self.inlines(node.children, bold, italic)))
         return "".join(out)
 
     def _hyperlink(self, target: str, runs: str) -> str:
         style = self.style_ids.get("Hyperlink")
         if style:
-            runs = runs.replace("<w:r>", f'<w:r><w:rPr><w:rStyle w:val="{escape(style, _ATTR)}"/></w:rPr>')
+            runs = runs.replace("<w:r>", f'<w:r><w:rPr><w:rStyle w:val="{escape(style)}"/></w:rPr>')
         return f'<w:hyperlink {target} w:history="1">{runs}</w:hyperlink>'
 
     def _bookmark(self, anchor: str) -> str:
@@ -212,7 +204,7 @@ class Writer:
         numbering = f'<w:numPr><w:ilvl w:val="{num[1]}"/><w:numId w:val="{num[0]}"/></w:numPr>' if num else ""
         if continued:  # a second paragraph of a list item: indented like it, without a number
             numbering = '<w:numPr><w:ilvl w:val="0"/><w:numId w:val="0"/></w:numPr>'
-        self._emit(f'<w:p><w:pPr><w:pStyle w:val="{escape(self.style_ids[style], _ATTR)}"/>{numbering}</w:pPr>'
+        self._emit(f'<w:p><w:pPr><w:pStyle w:val="{escape(self.style_ids[style])}"/>{numbering}</w:pPr>'
                    + runs + "</w:p>")
 
     def _emit(self, xml: str) -> None:
@@ -322,7 +314,7 @@ def _run(text: str, bold: bool = False, italic: bool = False, nobreak: bool = Fa
             if nobreak:
                 pieces += _nobreak(chunk)
             elif chunk:
-                pieces.append(f'<w:t xml:space="preserve">{escape(chunk)}</w:t>')
+                pieces.append(f'<w:t xml:space="preserve">{escape(chunk, quote=False)}</w:t>')
     return f"<w:r>{props}{''.join(pieces)}</w:r>"
 
 
@@ -333,7 +325,7 @@ def _nobreak(text: str) -> list[str]:
         if k:
             out.append("<w:noBreakHyphen/>")
         if chunk:
-            out.append(f'<w:t xml:space="preserve">{escape(chunk)}</w:t>')
+            out.append(f'<w:t xml:space="preserve">{escape(chunk, quote=False)}</w:t>')
     return out
 
 
