@@ -6,15 +6,16 @@ global parameter table). Every problem in every file is collected before anythin
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from clausegen import analysis, references
 from clausegen import conditions as cond
 from clausegen.errors import Collector, Diagnostic
-from clausegen.loading.strict_yaml import Located
 from clausegen.models.catalogue import Catalogue
 from clausegen.models.framework import Framework
 from clausegen.models.library import Library
+from clausegen.models.location import Locator
 from clausegen.models.names import DOCUMENT_IDS
 from clausegen.models.project import Project
 from clausegen.parameters import check_value, declaration_differences, is_looser
@@ -25,7 +26,7 @@ GENERATED_NEEDS = {"timeline": ("exit_period_months", "exit_kickoff_days", "exit
 
 
 def validate(library: Library, catalogue: Catalogue, frameworks: list[Framework],
-             located: dict[str, Located]) -> tuple[Project | None, list[Diagnostic]]:
+             located: Mapping[str, Locator]) -> tuple[Project | None, list[Diagnostic]]:
     """Every cross-file check, each in its own function; all problems are collected before any is returned."""
     ctx = _Context(library, catalogue, located)
     _check_register(frameworks, ctx.out)
@@ -46,7 +47,7 @@ def validate(library: Library, catalogue: Catalogue, frameworks: list[Framework]
 class _Context:
     """What the checks share: the inputs, where each path was written, the problems, the parameter table."""
 
-    def __init__(self, library: Library, catalogue: Catalogue, located: dict[str, Located]) -> None:
+    def __init__(self, library: Library, catalogue: Catalogue, located: Mapping[str, Locator]) -> None:
         self.library, self.catalogue, self.located = library, catalogue, located
         self.out = Collector()
         self.fields = cond.schema(catalogue.level_ids(), [t.id for t in library.meta.risk_tiers])
