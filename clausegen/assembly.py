@@ -74,36 +74,39 @@ def _assemble(selection: Selection, project: Project, everything: Selection | No
     requirement_rows = {pick.requirement.id: _requirement_text(pick, ctx) for pick in selection.requirements}
     full = everything or selection
     laid_out = {doc.document_id: _layout(doc, selection, project, requirement_rows, {}) for doc in full.documents}
-    dpa = next((doc for doc in full.documents if doc.document_id == DPA_DOCUMENT), None)
-    if dpa is not None:  # its "Addressed in" column names the numbers the clauses got, its own included
-        places = dpa_places(tuple(laid_out.values()), DPA_DOCUMENT)
-        laid_out[DPA_DOCUMENT] = _layout(dpa, selection, project, requirement_rows, places)
-    index = references.index(tuple(d for d in laid_out.values() if d.sections), _listed_requirements(laid_out),
-                             references.missing(full, project))
-    out = []
+    texts = {}
     for doc in selection.documents:
-        document = laid_out[doc.document_id]
-        if not document.sections:  # never an empty contract document
+        if not laid_out[doc.document_id].sections:  # never an empty contract document
             raise _empty(doc, selection, project)
         # The supplier is chosen by the tender: the tender specification must not name one.
         doc_ctx = {**ctx, "supplier": None} if doc.document_id == TENDER_DOCUMENT else ctx
-        out.append(_fill(document, doc, doc_ctx, index))
-    return tuple(out)
-
+        texts[doc.document_id] = _render(doc, doc_ctx)
+    terms = {doc_id: spec.term for doc_id, spec in project.library.meta.documents.items() if spec.term}
+    defined = {doc_id: references.defined_terms(t.values()) for doc_id, t in texts.items()}
+    dpa = next((doc for doc in full.documents if doc.document_id == DPA_DOCUMENT), None)
+    if dpa is not None:  # its "Addressed in" column names the numbers the clauses got, its own included
+        names = {d: t for d, t in terms.items() if t in defined.get(DPA_DOCUMENT, frozenset())}
+        places = dpa_places(tuple(laid_out.values()), DPA_DOCUMENT, names)
+        laid_out[DPA_DOCUMENT] = _layout(dpa, selection, project, requirement_rows, places)
+    index = references.index(tuple(d for d in laid_out.values() if d.sections), _listed_requirements(laid_out),
+                             references.missing(full, project), terms, defined)
+    return tuple(_fill(laid_out[doc.document_id], doc, texts[doc.document_id], index) for doc in selection.documents)
 
 TENDER_DOCUMENT = "tender-requirements"
 DPA_DOCUMENT = "dpa-checklist"
 
 
-def dpa_places(documents: tuple[Document, ...], own: str) -> dict[str, str]:
-    """clause id -> where a reader finds it: "clause 2.1" in `own`, else "<document>, clause 7.2".
+def dpa_places(documents: tuple[Document, ...], own: str, names: dict[str, str]) -> dict[str, str]:
+    """clause id -> where a reader finds it: "clause 2.1" in `own`, else "<document>, clause 7.2",
+    the document named by its defined term where `own` defines one (`names`), else by its title.
     A clause in several documents is named where it first appears, this document first."""
     places: dict[str, str] = {}
     for document in sorted(documents, key=lambda d: d.document_id != own):
         for section in document.sections:
             for part in section.parts:
                 if part.clause_id and part.clause_id not in places:
-                    where = "" if document.document_id == own else f"{document.title}, "
+                    name = names.get(document.document_id, document.title)
+                    where = "" if document.document_id == own else f"{name}, "
                     places[part.clause_id] = f"{where}clause {part.number}"
     return places
 
@@ -151,8 +154,15 @@ def _layout(doc: DocumentSelection, selection: Selection, project: Project,
     )
 
 
-def _fill(document: Document, doc: DocumentSelection, ctx: dict[str, Any], places: references.Index) -> Document:
-    """Every clause of the laid-out document rendered and parsed, its references resolved."""
+def _render(doc: DocumentSelection, ctx: dict[str, Any]) -> dict[str, str]:
+    """clause id -> its rendered text (Markdown, references not yet resolved)."""
+    return {pick.clause.id: render_template("markdown", pick.clause.body, ctx, pick.clause.file,
+                                            pick.clause.body_line, f"{pick.clause.id}@{pick.clause.version}")
+            for pick in doc.clauses}
+
+
+def _fill(document: Document, doc: DocumentSelection, texts: dict[str, str], places: references.Index) -> Document:
+    """Every clause of the laid-out document parsed from its rendered text, its references resolved."""
     clauses = {pick.clause.id: pick.clause for pick in doc.clauses}
     sections = []
     for section in document.sections:
@@ -160,9 +170,7 @@ def _fill(document: Document, doc: DocumentSelection, ctx: dict[str, Any], place
         for part in section.parts:
             if part.clause_id:
                 clause = clauses[part.clause_id]
-                text = render_template("markdown", clause.body, ctx, clause.file, clause.body_line,
-                                       f"{clause.id}@{clause.version}")
-                part = replace(part, blocks=parse(text, places.resolver(document.document_id, clause)))
+                part = replace(part, blocks=parse(texts[part.clause_id], places.resolver(document.document_id, clause)))
             parts.append(part)
         sections.append(replace(section, parts=tuple(parts)))
     return replace(document, sections=tuple(sections))

@@ -28,7 +28,7 @@ BINDING = (
     "deliver each requirement as described here, and the description and the evidence named are part of "
     "the Agreement. An award criterion offered partly binds the Supplier to the extent described. A "
     "requirement marked not offered is an award criterion the Supplier did not offer; it does not bind "
-    "the Supplier. Where this schedule and section {section} differ, the stricter obligation applies."
+    "the Supplier. Where this schedule and {section} differ, the stricter obligation applies."
 )
 
 
@@ -74,8 +74,9 @@ def schedule(document: Document, winner: AnsweredMatrix, rows: tuple[Requirement
     number = str(len(document.sections) + 1)
     requirements = next((s.number for s in document.sections if any(p.table and p.table.columns[0] == "ID"
                                                                      for p in s.parts)), "")
-    parts = [Part(f"{number}.1", "How this schedule binds", note=BINDING.format(section=requirements or "the "
-                  "requirements section") + f" Tender answers: {Path(winner.file).name} (sha256 {winner.sha256}).")]
+    where = f"clause {requirements}" if requirements else "the Security Requirements"
+    parts = [Part(f"{number}.1", "How this schedule binds", note=BINDING.format(section=where)
+                  + f" Tender answers: {Path(winner.file).name} (sha256 {winner.sha256}).")]
     areas = list(dict.fromkeys(r.area for r in rows))
     for area in areas:
         table_rows = tuple((r.id, offered(answers[r.id]), answers[r.id].description or "(none)",

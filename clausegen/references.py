@@ -2,9 +2,11 @@
 
 A target is one of (docs/format.md, "Cross-references"):
 - a clause id, `exit.log-retention`: shown as "clause 8.2";
-- a section, `termination-plan#timeline` (document id, then section id): shown as "section 3";
+- a section, `termination-plan#timeline` (document id, then section id): shown as "clause 3";
 - a requirement id, `SR-GOV-03`: shown as the id, linked to its row in this document's tables.
-A target in another document adds its title: "section 3 of the Termination and exit plan".
+Every numbered unit is a "clause", as contracts cite them. A target in another document adds the
+term the referring document defines for it ("clause 3 of the Termination Plan"), or, where that
+document defines no such term, its title in lower case ("clause 3 of the termination and exit plan").
 
 A target that exists in the library but that this profile leaves out is a build error naming
 both clauses and the condition that dropped the target; `validate` checks that every target
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +29,7 @@ from clausegen.models.document import Document
 from clausegen.models.library import Clause
 from clausegen.models.tree import CrossRef
 from clausegen.rendering.environment import environment
+from clausegen.syntax import DEFINITION
 
 if TYPE_CHECKING:  # validation checks references too, so these are for type checkers only
     from clausegen.errors import Collector
@@ -82,6 +85,8 @@ class Index:
     """Where each clause, section and requirement landed in this build, and why others did not."""
 
     titles: dict[str, str]  # document id -> title
+    terms: dict[str, str]  # document id -> the defined term other documents use for it, e.g. Appendix
+    defined: dict[str, frozenset[str]]  # document id -> the terms that document defines in this build
     clauses: dict[str, tuple[Place, ...]]
     sections: dict[str, Place]  # "document#section" -> place
     requirements: dict[str, tuple[str, ...]]  # requirement id -> documents whose tables list it
@@ -106,10 +111,17 @@ class Index:
             place = self.sections.get(target)
         if place is None:
             raise RenderError(self._dangling(target, clause))
-        word = "section" if found == "section" else "clause"
         if place.document_id == document_id:
-            return CrossRef(target, f"{word} {place.number}", place.anchor)
-        return CrossRef(target, f"{word} {place.number} of the {self.titles[place.document_id]}")
+            return CrossRef(target, f"clause {place.number}", place.anchor)
+        return CrossRef(target, f"clause {place.number} of the {self.name(place.document_id, document_id)}")
+
+    def name(self, target_document: str, referring_document: str) -> str:
+        """How the referring document names another: its defined term where the referring document
+        defines it ("Termination Plan"), else the title in running text ("termination and exit plan")."""
+        term = self.terms.get(target_document)
+        if term and term in self.defined.get(referring_document, frozenset()):
+            return term
+        return running_title(self.titles[target_document])
 
     def _dangling(self, target: str, clause: Clause) -> Diagnostic:
         line = next((n for n, t in calls(clause.body) if t == target), 1)
@@ -119,9 +131,22 @@ class Index:
                           f"give {clause.id} a condition that implies the target's, or refer to it in words")
 
 
+def running_title(title: str) -> str:
+    """A title as it reads mid-sentence: "Contract security appendix" -> "contract security
+    appendix"; a title that starts with an acronym or a name ("NIS2 …", "GDPR …") is kept."""
+    first = title.split(" ", 1)[0]
+    return title[0].lower() + title[1:] if first[1:] == first[1:].lower() else title
+
+
+def defined_terms(texts: Iterable[str]) -> frozenset[str]:
+    """The terms rendered clause texts define: "(the **Appendix**)", "**Termination Plan** means"."""
+    return frozenset((m.group("a") or m.group("b")).strip() for text in texts for m in DEFINITION.finditer(text))
+
+
 def index(documents: tuple[Document, ...], requirement_documents: dict[str, tuple[str, ...]],
-          missing: dict[str, str]) -> Index:
-    """The places of this build's documents (laid out, numbers final)."""
+          missing: dict[str, str], terms: dict[str, str], defined: dict[str, frozenset[str]]) -> Index:
+    """The places of this build's documents (laid out, numbers final). `terms`: the defined term
+    of each document (library.yaml); `defined`: the terms each referring document defines."""
     clauses: dict[str, list[Place]] = {}
     sections: dict[str, Place] = {}
     for document in documents:
@@ -133,7 +158,8 @@ def index(documents: tuple[Document, ...], requirement_documents: dict[str, tupl
                 if part.clause_id:
                     clauses.setdefault(part.clause_id, []).append(Place(document.document_id, part.number, part.anchor))
     titles = {d.document_id: d.title for d in documents}
-    return Index(titles, {k: tuple(v) for k, v in clauses.items()}, sections, requirement_documents, missing)
+    return Index(titles, terms, defined, {k: tuple(v) for k, v in clauses.items()}, sections, requirement_documents,
+                 missing)
 
 
 def missing(selection: Selection, project: Project) -> dict[str, str]:

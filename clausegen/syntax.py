@@ -12,6 +12,11 @@ TEMPLATE_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 # Either half of a tag: in a value or an output, any of them means template syntax was left over.
 TAG_MARKS = ("{{", "{%", "{#", "}}", "%}", "#}")
 
+# A definition written in a clause: "(the **Client**)", "(each a **Party**)", "**Client Data** means".
+DEFINITION = re.compile(
+    r"\((?:the |a |an |each |each a |each an |together the |together |jointly the )?\*\*(?P<a>[A-Z][^*\n]{0,60}?)\*\*\)"
+    r"|\*\*(?P<b>[A-Z][^*\n]{0,60}?)\*\*(?= means\b| has the meaning\b)")
+
 CLAUSE_ID = r"[a-z0-9]+(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)+"
 VERSION = r"(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)"
 CLAUSE_FILE = re.compile(rf"^{CLAUSE_ID}@{VERSION}\.md$")  # termination.asset-return@1.1.0.md

@@ -12,6 +12,7 @@ from conftest import edit
 
 from clausegen.errors import InputError, RenderError
 from clausegen.pipeline import BuildOptions, Inputs, load_project, render
+from clausegen.references import running_title
 from clausegen.rendering.docx_body import bookmark_name
 
 PARTIES = "clauses/core/general.parties@1.0.0.md"
@@ -32,17 +33,34 @@ def test_a_clause_reference_shows_the_number_here_and_the_place_elsewhere(tiny):
     refer(tiny, 'Audits follow {{ ref("general.audit") }}; assets, {{ ref("termination-plan#assets") }}.')
     files = build(tiny)
     appendix = files["security-appendix.md"].decode()
-    assert "Audits follow clause 1.2; assets, section 1 of the Exit plan." in appendix
+    assert "Audits follow clause 1.2; assets, clause 1 of the exit plan." in appendix
     assert "### 1.2 Audit" in appendix
     nda = files["nda.md"].decode()  # general.parties is in the NDA too; the audit clause is not
-    assert "Audits follow clause 1.2 of the Security appendix; assets, section 1 of the Exit plan." in nda
+    # No defined term for the other documents: their titles, in lower case mid-sentence.
+    assert "Audits follow clause 1.2 of the security appendix; assets, clause 1 of the exit plan." in nda
+
+
+def test_another_document_is_named_by_the_term_the_referring_document_defines(tiny):
+    library = tiny / "clauses/library.yaml"
+    edit(library, "    title: Security appendix\n", "    title: Security appendix\n    term: Appendix\n")
+    edit(library, "    title: Exit plan\n", "    title: Exit plan\n    term: Exit Plan\n")
+    refer(tiny, 'This text (the **Appendix**) refers to {{ ref("general.audit") }} and {{ ref("termination-plan#assets") }}.')
+    nda = build(tiny)["nda.md"].decode()
+    # The NDA defines Appendix, so it uses the term; it does not define Exit Plan, so it uses the title.
+    assert "refers to clause 1.2 of the Appendix and clause 1 of the exit plan." in nda
+
+
+def test_a_title_keeps_its_capitals_when_it_starts_with_an_acronym():
+    assert running_title("Contract security appendix") == "contract security appendix"
+    assert running_title("DPA checklist") == "DPA checklist"
+    assert running_title("NIS2 report") == "NIS2 report"
 
 
 def test_a_reference_from_one_document_to_another_works_in_a_partial_build(tiny):
     refer(tiny, 'Audits follow {{ ref("general.audit") }}.')
     files = build(tiny, documents=("nda",))
     assert list(files) == ["nda.md", "manifest.json"]
-    assert "Audits follow clause 1.2 of the Security appendix." in files["nda.md"].decode()
+    assert "Audits follow clause 1.2 of the security appendix." in files["nda.md"].decode()
 
 
 def test_a_requirement_reference_is_its_id_linked_to_its_row(tiny):
@@ -147,3 +165,54 @@ def test_the_shipped_library_refers_to_sections_by_id_not_by_title():
               for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1)
               if re.search(r"\bsection \*[A-Z]", line)]
     assert titled == []
+
+
+def _fills(pdf: bytes) -> dict[str, tuple[float, ...]]:
+    """text shown on the first page -> the fill colour it is drawn in."""
+    colour: list[tuple[float, ...]] = [()]
+    out: dict[str, tuple[float, ...]] = {}
+
+    def before(op, args, cm, tm):
+        if op in (b"rg", b"g", b"sc", b"scn"):
+            colour[0] = tuple(float(a) for a in args if isinstance(a, (int, float)))
+
+    def shown(text, cm, tm, font, size):
+        if text.strip():
+            out.setdefault(text.strip(), colour[0])
+
+    pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text(visitor_operand_before=before, visitor_text=shown)
+    return out
+
+
+def test_a_cross_reference_is_in_the_body_colour_and_a_web_link_in_the_accent(tiny):
+    # Coloured text in a contract reads as a tracked change: only web addresses stand out.
+    refer(tiny, 'Audits follow {{ ref("general.audit") }}, see <https://example.org>.')
+    fills = _fills(build(tiny, ("pdf",), ("security-appendix",))["security-appendix.pdf"])
+    assert fills["clause 1.2"] == fills["Audits follow"] == (0.0,)
+    assert fills["https://example.org"] != (0.0,)
+
+
+HYPERLINK_STYLE = ('<w:style w:type="character" w:styleId="Hyperlink"><w:name w:val="Hyperlink"/>'
+                   '<w:rPr><w:color w:val="0563C1"/><w:u w:val="single"/></w:rPr></w:style>')
+
+
+def test_docx_cross_reference_in_body_style_and_web_link_in_the_house_hyperlink_style(tiny):
+    from clausegen.loading import DEFAULT_TEMPLATES
+
+    with zipfile.ZipFile(DEFAULT_TEMPLATES / "base.docx") as z:
+        members = {name: z.read(name) for name in z.namelist()}
+    members["word/styles.xml"] = members["word/styles.xml"].replace(b"</w:styles>", HYPERLINK_STYLE.encode() + b"</w:styles>")
+    (tiny / "house").mkdir()
+    with zipfile.ZipFile(tiny / "house/nda.docx", "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), data)
+    refer(tiny, 'Confidentiality follows {{ ref("nda#duty") }}, see **<https://example.org>**.')
+    project = load_project(Inputs(tiny / "clauses", tiny / "catalogues", tiny / "frameworks"))
+    options = BuildOptions(formats=("docx",), documents=("nda",), templates=tiny / "house")
+    files = render(tiny / "profiles/case.yaml", project, options)[1]
+    with zipfile.ZipFile(io.BytesIO(files["nda.docx"])) as z:
+        xml = z.read("word/document.xml").decode()
+    web = re.search(r'<w:hyperlink r:id="[^"]+" w:history="1">(.*?)</w:hyperlink>', xml).group(1)
+    # One w:rPr per run, the style first, the run's own bold kept.
+    assert web.startswith('<w:r><w:rPr><w:rStyle w:val="Hyperlink"/><w:b/>') and web.count("<w:rPr>") == 1
+    assert "Hyperlink" not in re.search(r'<w:hyperlink w:anchor=.*?</w:hyperlink>', xml).group(0)

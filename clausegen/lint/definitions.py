@@ -15,10 +15,8 @@ from functools import lru_cache
 from clausegen.errors import Diagnostic
 from clausegen.lint.findings import Item, finding
 from clausegen.lint.periods import template_text
+from clausegen.syntax import DEFINITION
 
-DEFINITION = re.compile(
-    r"\((?:the |a |an |each |each a |each an |together the |together |jointly the )?\*\*(?P<a>[A-Z][^*\n]{0,60}?)\*\*\)"
-    r"|\*\*(?P<b>[A-Z][^*\n]{0,60}?)\*\*(?= means\b| has the meaning\b)")
 # Bold (definitions, captions) and italics (names of sections and documents).
 _BOLD = re.compile(r"\*\*[^*\n]*\*\*|(?<!\*)\*[^*\n]+\*(?!\*)")
 # A run of capitalised words ("Client Data", "Exit Period", "Sub-supplier").

@@ -115,6 +115,9 @@ class Section(Model):
 
 class DocumentSpec(Model):
     title: Line
+    # The defined term other documents use for this one ("Appendix"): a reference from a document
+    # that defines the term prints it, "clause 9 of the Appendix"; otherwise the title is used.
+    term: Line | None = None
     when: Any = "always"
     sections: list[Section] = Field(min_length=1)
     # Who signs the document: a signature block for each, after the last section, not numbered.

@@ -179,18 +179,21 @@ class Writer:
                 out.append(_run(" ", bold, italic))
             elif isinstance(node, LineBreak):
                 out.append(_run("\n"))
-            elif isinstance(node, CrossRef):
-                out.append(self._hyperlink(f'w:anchor="{bookmark_name(node.anchor)}"', _run(node.text, bold, italic))
-                           if node.anchor else _run(node.text, bold, italic))
+            elif isinstance(node, CrossRef):  # in the body's own style, as a contract prints it
+                out.append(f'<w:hyperlink w:anchor="{bookmark_name(node.anchor)}" w:history="1">'
+                           f'{_run(node.text, bold, italic)}</w:hyperlink>' if node.anchor else _run(node.text, bold, italic))
             elif isinstance(node, Link):
                 rel = self.docx.part.relate_to(node.target, RT.HYPERLINK, is_external=True)
                 out.append(self._hyperlink(f'r:id="{escape(rel)}"', self.inlines(node.children, bold, italic)))
         return "".join(out)
 
     def _hyperlink(self, target: str, runs: str) -> str:
+        """A web link, in the template's Hyperlink style where it has one (merged into a run's own
+        properties: a run has one w:rPr, with w:rStyle first)."""
         style = self.style_ids.get("Hyperlink")
         if style:
-            runs = runs.replace("<w:r>", f'<w:r><w:rPr><w:rStyle w:val="{escape(style)}"/></w:rPr>')
+            tag = f'<w:rStyle w:val="{escape(style)}"/>'
+            runs = re.sub(r"<w:r>(<w:rPr>)?", lambda m: f"<w:r><w:rPr>{tag}" + ("" if m.group(1) else "</w:rPr>"), runs)
         return f'<w:hyperlink {target} w:history="1">{runs}</w:hyperlink>'
 
     def _bookmark(self, anchor: str) -> str:
