@@ -39,6 +39,7 @@ from clausegen.models.tree import (
     Table,
     Term,
     Text,
+    Visitor,
     text_inlines,
 )
 from clausegen.rendering import signatures
@@ -53,7 +54,7 @@ def bookmark_name(anchor: str) -> str:
     return "cg_" + hashlib.sha1(anchor.encode("utf-8")).hexdigest()[:16]
 
 
-class Writer:
+class Writer(Visitor):
     """Writes the document body with the template's styles: headings, paragraphs, lists, tables.
 
     This class adds them to a docxtpl Subdoc, for the reports that also add their own python-docx
@@ -91,20 +92,27 @@ class Writer:
             self.block(block, depth, num)
 
     def block(self, block: Block, depth: int = 0, num: tuple[str, int] | None = None) -> None:
-        if isinstance(block, Heading):
-            self.heading(block.number, block.title, block.level, block.anchor)
-        elif isinstance(block, Paragraph):
-            self._paragraph("Body Text", self.inlines(block.inlines))
-        elif isinstance(block, Note):
-            self._paragraph("Note", self.inlines(block.inlines))
-        elif isinstance(block, ListBlock):
-            self.list_block(block, depth, num)
-        elif isinstance(block, Table):
-            self.table(block)
-        elif isinstance(block, SignatureBlock):
-            self._keep_with_next()  # the sentence before the block never stays behind on its own page
-            pairs = [(s.party, s.name) for s in block.signatories]
-            self._emit(signatures.docx_xml(pairs, self.style_ids, self.text_width // 635))
+        self.visit(block, depth, num)
+
+    def visit_heading(self, block: Heading, depth: int, num: tuple[str, int] | None) -> None:
+        self.heading(block.number, block.title, block.level, block.anchor)
+
+    def visit_paragraph(self, block: Paragraph, depth: int, num: tuple[str, int] | None) -> None:
+        self._paragraph("Body Text", self.inlines(block.inlines))
+
+    def visit_note(self, block: Note, depth: int, num: tuple[str, int] | None) -> None:
+        self._paragraph("Note", self.inlines(block.inlines))
+
+    def visit_list_block(self, block: ListBlock, depth: int, num: tuple[str, int] | None) -> None:
+        self.list_block(block, depth, num)
+
+    def visit_table(self, block: Table, depth: int, num: tuple[str, int] | None) -> None:
+        self.table(block)
+
+    def visit_signature_block(self, block: SignatureBlock, depth: int, num: tuple[str, int] | None) -> None:
+        self._keep_with_next()  # the sentence before the block never stays behind on its own page
+        pairs = [(s.party, s.name) for s in block.signatories]
+        self._emit(signatures.docx_xml(pairs, self.style_ids, self.text_width // 635))
 
     def heading(self, number: str, title: str, level: int, anchor: str = "") -> None:
         # Word numbers the headings itself when the template's heading style is numbered; a house
@@ -164,28 +172,38 @@ class Writer:
         self._emit("".join(out))
 
     def inlines(self, nodes: tuple[Inline, ...], bold: bool = False, italic: bool = False) -> str:
-        out: list[str] = []
-        for node in nodes:
-            if isinstance(node, Text):
-                out.append(_run(node.text, bold, italic))
-            elif isinstance(node, (Strong, Emphasis)):
-                strong = isinstance(node, Strong)
-                out.append(self.inlines(node.children, bold or strong, italic or not strong))
-            elif isinstance(node, Term):
-                out.append(_run(node.text, True, italic))
-            elif isinstance(node, NoBreak):
-                out.append(_run(node.text, bold, italic, nobreak=True))
-            elif isinstance(node, SoftBreak):
-                out.append(_run(" ", bold, italic))
-            elif isinstance(node, LineBreak):
-                out.append(_run("\n"))
-            elif isinstance(node, CrossRef):  # in the body's own style, as a contract prints it
-                out.append(f'<w:hyperlink w:anchor="{bookmark_name(node.anchor)}" w:history="1">'
-                           f'{_run(node.text, bold, italic)}</w:hyperlink>' if node.anchor else _run(node.text, bold, italic))
-            elif isinstance(node, Link):
-                rel = self.docx.part.relate_to(node.target, RT.HYPERLINK, is_external=True)
-                out.append(self._hyperlink(f'r:id="{escape(rel)}"', self.inlines(node.children, bold, italic)))
-        return "".join(out)
+        return "".join(self.visit(node, bold, italic) for node in nodes)
+
+    def visit_text(self, node: Text, bold: bool, italic: bool) -> str:
+        return _run(node.text, bold, italic)
+
+    def visit_strong(self, node: Strong, bold: bool, italic: bool) -> str:
+        return self.inlines(node.children, True, italic)
+
+    def visit_emphasis(self, node: Emphasis, bold: bool, italic: bool) -> str:
+        return self.inlines(node.children, bold, True)
+
+    def visit_term(self, node: Term, bold: bool, italic: bool) -> str:
+        return _run(node.text, True, italic)
+
+    def visit_no_break(self, node: NoBreak, bold: bool, italic: bool) -> str:
+        return _run(node.text, bold, italic, nobreak=True)
+
+    def visit_soft_break(self, node: SoftBreak, bold: bool, italic: bool) -> str:
+        return _run(" ", bold, italic)
+
+    def visit_line_break(self, node: LineBreak, bold: bool, italic: bool) -> str:
+        return _run("\n")
+
+    def visit_cross_ref(self, node: CrossRef, bold: bool, italic: bool) -> str:
+        """In the body's own style, as a contract prints it."""
+        if not node.anchor:
+            return _run(node.text, bold, italic)
+        return f'<w:hyperlink w:anchor="{bookmark_name(node.anchor)}" w:history="1">{_run(node.text, bold, italic)}</w:hyperlink>'
+
+    def visit_link(self, node: Link, bold: bool, italic: bool) -> str:
+        rel = self.docx.part.relate_to(node.target, RT.HYPERLINK, is_external=True)
+        return self._hyperlink(f'r:id="{escape(rel)}"', self.inlines(node.children, bold, italic))
 
     def _hyperlink(self, target: str, runs: str) -> str:
         """A web link, in the template's Hyperlink style where it has one (merged into a run's own
