@@ -29,6 +29,7 @@ from clausegen.syntax import TEMPLATE_TAG
 DERIVED_NAMES = frozenset({
     "risk_tier", "risk_tier_title", "level", "level_title", "transfers_outside_eea", "third_countries",
     "transfer_mechanism_missing", "transfer_mechanisms", "supplier_known", "sub_suppliers_without_transfer",
+    "supplier_outside_eea", "award_criteria_listed", "remote_access_countries",
 })
 TEMPLATE_GLOBALS = frozenset({"range", "ref"})
 PROFILE_NAMES = frozenset(TEMPLATE_FIELDS) | DERIVED_NAMES

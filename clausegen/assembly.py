@@ -19,7 +19,7 @@ from clausegen.models.project import Project
 from clausegen.rendering import formatting
 from clausegen.rendering.markdown import render_template
 from clausegen.rendering.walker import parse
-from clausegen.selection import DocumentSelection, RequirementPick, Selection
+from clausegen.selection import DocumentSelection, RequirementPick, Selection, requirements_in
 from clausegen.validation import GENERATED_NEEDS
 
 MARKED_AS = {"minimum": "Minimum requirement", "award": "Award criterion"}
@@ -42,6 +42,10 @@ def context(selection: Selection) -> dict[str, Any]:
         transfer_mechanism_missing=facts.values["transfer_mechanism_missing"],
         transfer_mechanisms=facts.values["transfer_mechanisms"],
         supplier_known=facts.values["supplier_known"],
+        supplier_outside_eea=facts.values["supplier_outside_eea"],
+        remote_access_countries=facts.values["remote_access_countries"],
+        # True when the contract lists an award criterion, which binds as offered.
+        award_criteria_listed=any(p.marked_as == "award" for p in requirements_in(selection, "security-appendix")),
         sub_suppliers_without_transfer=[s.model_dump() for _, s in without_transfer(profile)],
         language=profile.language,  # read by the formatting filters (|date, |days, ...)
     )
@@ -148,6 +152,7 @@ def _layout(doc: DocumentSelection, selection: Selection, project: Project,
         status=profile.document.status,
         revision=profile.document.revision,
         date=profile.document.date or "",
+        date_shown=formatting.format_date(profile.language, profile.document.date) if profile.document.date else "",
         language=profile.language,
         signatures=tuple(_signatory(who, profile.client.name, supplier.name if supplier else "")
                          for who in doc.spec.signatures),

@@ -34,6 +34,8 @@ DERIVED = {
     "transfer_mechanism_missing": FieldSpec("bool"),
     "transfer_mechanisms": FieldSpec("list", get_args(Transfer)),
     "supplier_known": FieldSpec("bool"),
+    "supplier_outside_eea": FieldSpec("bool"),
+    "remote_access_countries": FieldSpec("list"),
 }
 
 

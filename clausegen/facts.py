@@ -34,6 +34,15 @@ def third_countries(profile: Profile) -> tuple[str, ...]:
     return tuple(sorted(c for c in places if not countries.in_eea(c)))
 
 
+def remote_access_countries(profile: Profile) -> tuple[str, ...]:
+    """Countries from which a sub-supplier reaches client data that `data.locations` does not list
+    (a location `EU` covers the EU member states)."""
+    listed = {countries.canonical(c) for c in profile.data.locations}
+    reached = {s.country for s in profile.sub_suppliers if s.access_to_data}
+    return tuple(sorted(c for c in reached if countries.canonical(c) not in listed
+                        and not ("EU" in listed and countries.canonical(c) in countries.EU_MEMBERS)))
+
+
 def third_country_sub_suppliers(profile: Profile) -> list[tuple[int, SubSupplier]]:
     """Sub-suppliers (with their index) that reach client data from outside the EU/EEA."""
     return [(i, s) for i, s in enumerate(profile.sub_suppliers) if s.access_to_data and not countries.in_eea(s.country)]
@@ -59,6 +68,10 @@ def derive(profile: Profile, tiers: list[RiskTier], tier_conditions: tuple[tuple
     values["transfer_mechanism_missing"] = bool(without_transfer(profile))
     values["transfer_mechanisms"] = sorted({s.transfer for _, s in third_country_sub_suppliers(profile) if s.transfer})
     values["supplier_known"] = profile.supplier is not None
+    values["remote_access_countries"] = list(remote_access_countries(profile))
+    # A supplier established outside the EU/EEA: the Client's own transfer to it is a Chapter V
+    # transfer, and a judgment of the Client's courts may not be enforceable against it.
+    values["supplier_outside_eea"] = profile.supplier is not None and not countries.in_eea(profile.supplier.country)
     by_id = {t.id: t for t in tiers}
     chosen, reason = tiers[0], "no higher tier applies"
     for tier_id, condition in reversed(tier_conditions):

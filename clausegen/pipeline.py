@@ -160,22 +160,37 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
         pandoc_path()
     if "pdf" in options.formats:
         prestart(FONT_PATHS)  # the Typst worker starts while the documents are assembled
-    created = datetime.fromtimestamp(options.source_date_epoch, tz=UTC).isoformat()
-    properties = docx_rendering.Properties(created, {
+    created = made_on(selection, project, options.source_date_epoch)
+    properties = docx_rendering.Properties(created.isoformat(), {
         "clausegen.library": f"{project.library.meta.name} {project.library.meta.version}",
         "clausegen.inputs_sha256": manifests.inputs_sha256(base),
         "clausegen.profile": selection.profile.id,
     })
     by_document = _render_documents(documents, options.formats, templates, properties)
     if "xlsx" in options.formats:
-        _add_workbooks(by_document, documents, selection, project, options.source_date_epoch, properties.custom,
-                       winner)
+        _add_workbooks(by_document, documents, selection, project, created, properties.custom, winner)
     files = {f"{doc}.{fmt}": data for doc, by_fmt in by_document.items() for fmt, data in by_fmt.items()}
     files["manifest.json"] = manifests.manifest(base, by_document, key)
     if options.baseline is not None:
         files = _with_redlines(files, options, project, selection, documents, str(folder))
     result = BuildResult(selection.profile.id, folder, "built", list(files), _warnings(selection) + doubts)
     return result, files
+
+
+def made_on(selection: Selection, project: Project, epoch: int) -> datetime:
+    """The date the DOCX and XLSX files record as created and modified, from the inputs alone (never
+    the clock): the profile's `document.date`; else SOURCE_DATE_EPOCH when it is set; else the
+    release date of the library version (its changelog); else 1980-01-01, the earliest a zip holds."""
+    if selection.profile.document.date:
+        return datetime.combine(date.fromisoformat(selection.profile.document.date), datetime.min.time(), UTC)
+    if epoch != DEFAULT_EPOCH:
+        return datetime.fromtimestamp(epoch, tz=UTC)
+    meta = project.library.meta
+    released = next((entry.date for entry in meta.changelog if entry.version == meta.version and entry.date), None)
+    try:
+        return datetime.combine(date.fromisoformat(released or ""), datetime.min.time(), UTC)
+    except ValueError:  # no date, or not YYYY-MM-DD: the changelog's dates are free text
+        return datetime.fromtimestamp(DEFAULT_EPOCH, tz=UTC)
 
 
 def _with_redlines(files: dict[str, bytes], options: BuildOptions, project: Project, selection: Selection,
@@ -236,12 +251,11 @@ def _render_documents(documents: tuple[Document, ...], formats: tuple[str, ...],
 
 
 def _add_workbooks(by_document: dict[str, dict[str, bytes]], documents: tuple[Document, ...], selection: Selection,
-                   project: Project, epoch: int, custom: dict[str, str], winner: AnsweredMatrix | None) -> None:
+                   project: Project, created: datetime, custom: dict[str, str], winner: AnsweredMatrix | None) -> None:
     """The xlsx of each document that is a table at heart; other documents have none."""
     from clausegen.export.xlsx import write_matrix
     from clausegen.matrices import matrix
 
-    created = datetime.fromtimestamp(epoch, tz=UTC)
     for document in documents:
         table = matrix(document.document_id, selection, project, document.title, document.subtitle, document)
         if table is not None and winner is not None and document.document_id == "security-appendix":
@@ -255,6 +269,7 @@ def _add_workbooks(by_document: dict[str, dict[str, bytes]], documents: tuple[Do
 def _metadata(document: Document) -> dict[str, str]:
     values = {"title": document.title, "subtitle": document.subtitle, "marking": document.marking,
               "footer-left": document.footer, "author": document.client, "keywords": document.marking,
+              "reference": document.reference,
               "subject": document.profile_title or document.subtitle, "lang": document.language}
     if document.status:
         values.update({"status": document.status, "status-label": document.status.upper(),

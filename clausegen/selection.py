@@ -138,7 +138,7 @@ def select(profile: Profile, project: Project, located: Locator, documents: list
                        key=lambda p: (order[p.clause.documents[doc_id]], p.clause.order, p.clause.id))
         selected_docs.append(DocumentSelection(doc_id, spec, why, tuple(picks), tuple(omitted_by_doc[doc_id])))
     return Selection(profile, facts, tuple(selected_docs), tuple(skipped), tuple(requirements), tuple(omitted_reqs),
-                     parameters, notices(profile, located))
+                     parameters, notices(profile, located) + superseded_parameters(profile, project, chosen, located))
 
 
 def notices(profile: Profile, located: Locator) -> tuple[Diagnostic, ...]:
@@ -156,6 +156,25 @@ def notices(profile: Profile, located: Locator) -> tuple[Diagnostic, ...]:
                                      f"{countries.name(sub.country)} has no adequacy decision that clausegen knows of "
                                      f"(list as of {countries.AS_OF})", "check the Commission's list of adequacy "
                                      "decisions, or state scc or bcr"))
+    return tuple(out)
+
+
+def superseded_parameters(profile: Profile, project: Project, chosen: dict, located: Locator) -> tuple[Diagnostic, ...]:
+    """A profile value for a parameter that only clause versions the profile does not use declare:
+    it would change nothing, so the profile no longer means what it did. Say so, at its line."""
+    used = {name for clause, *_ in chosen.values() if clause is not None for name in clause.parameters}
+    used |= {name for lvl in project.catalogue.levels for r in lvl.requirements for name in r.parameters}
+    out = []
+    for name in profile.parameters:
+        if name in used:
+            continue
+        older = sorted({(c.id, c.version) for c in project.library.clauses if name in c.parameters})
+        if older:
+            where = ", ".join(f"{cid} {version}" for cid, version in older)
+            pins = ", ".join(f'{cid}: "{version}"' for cid, version in older)
+            out.append(Diagnostic(located.file, located.line(("parameters", name)), f"parameters.{name}",
+                                  f"only {where} declares {name}, and this profile uses a newer version: "
+                                  "the value changes nothing", f"pin {pins}, or see the clause's changelog"))
     return tuple(out)
 
 

@@ -35,13 +35,16 @@ def test_insurance_cover_is_never_below_the_liability_cap_floor(project, path: P
 def test_liability_insurance_and_penalties_rise_with_the_risk_tier(project):
     tiers = project.library.meta.risk_tiers
     names = ("liability_cap_minimum_million_eur", "cyber_insurance_million_eur", "penalty_per_day_eur",
-             "penalty_cap_percent")
+             "penalty_cap_percent", "nda_liquidated_damages_eur")
     for name in names:
         ladder = [t.parameters[name] for t in tiers]
         assert ladder == sorted(ladder), name
         assert ladder[-1] > ladder[0], name
     for tier in tiers:
         assert tier.parameters["cyber_insurance_million_eur"] >= tier.parameters["liability_cap_minimum_million_eur"]
+        # One breach of the NDA costs a small part of what the liability cap must at least allow.
+        floor = tier.parameters["liability_cap_minimum_million_eur"] * 1_000_000
+        assert tier.parameters["nda_liquidated_damages_eur"] * 10 <= floor, tier.id
 
 
 def test_a_personal_data_breach_is_never_notified_later_than_a_security_incident(project):

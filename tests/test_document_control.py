@@ -13,7 +13,7 @@ def build(cli, formats: str = "md") -> None:
 def test_defaults_draft_revision_1_and_no_date(tiny, cli):
     build(cli)
     text = (tiny / "output/tiny-case/nda.md").read_text(encoding="utf-8")
-    assert "**Status:** DRAFT  \n**Document:** nda · 0.1.0 · revision 1\n" in text
+    assert "**Status:** DRAFT  \n**Document:** nda · tiny 0.1.0 · revision 1\n" in text
     manifest = json.loads((tiny / "output/tiny-case/manifest.json").read_text(encoding="utf-8"))
     assert manifest["document_control"] == {"status": "draft", "revision": 1}
 
@@ -22,7 +22,7 @@ def test_given_values_in_markdown_and_manifest(tiny, cli):
     edit(tiny / "profiles/case.yaml", "pins:", 'document: {status: final, revision: 4, date: "2027-01-15"}\npins:')
     build(cli)
     text = (tiny / "output/tiny-case/nda.md").read_text(encoding="utf-8")
-    assert "**Status:** FINAL  \n**Document:** nda · 0.1.0 · revision 4 · 2027-01-15\n" in text
+    assert "**Status:** FINAL  \n**Document:** nda · tiny 0.1.0 · revision 4 · 15 January 2027\n" in text
     manifest = json.loads((tiny / "output/tiny-case/manifest.json").read_text(encoding="utf-8"))
     assert manifest["document_control"] == {"status": "final", "revision": 4, "date": "2027-01-15"}
 
@@ -63,7 +63,7 @@ def test_pdf_is_set_in_the_shipped_font_with_marking_and_draft_on_every_page(tin
         lines = [line.strip() for line in page.extract_text().splitlines() if line.strip()]
         text = " ".join(lines)
         assert text.count("CONFIDENTIAL") >= 2, text  # top and bottom
-        assert "DRAFT" in text and "security-appendix · 0.1.0 · revision 1" in text
+        assert "DRAFT" in text and "Draft · revision 1" in text and "0.1.0" not in text
 
 
 def test_pdf_metadata_title_subject_language_and_document_date(tiny, cli):
@@ -72,20 +72,20 @@ def test_pdf_metadata_title_subject_language_and_document_date(tiny, cli):
     info = reader.metadata
     assert info["/Title"] == "Non-disclosure agreement"
     assert info["/Subject"] == "Hosting of the test system"
-    assert info["/Keywords"] == "CONFIDENTIAL, final, revision 3, 2027-01-15"
+    assert info["/Keywords"] == "CONFIDENTIAL, final, revision 3, 2027-01-15, nda · tiny 0.1.0"
     assert info["/CreationDate"].startswith("D:20270115")
     root = reader.trailer["/Root"]
     assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"]) and root["/Lang"] == "en"
     assert "/StructTreeRoot" in root
     text = " ".join(page.extract_text() for page in reader.pages)
-    assert "DRAFT" not in text and "nda · 0.1.0 · revision 3 · 2027-01-15" in text
+    assert "DRAFT" not in text and "Final · revision 3 · 15 January 2027" in text and "2027-01-15" not in text
 
 
 def test_pdf_has_no_date_when_the_profile_gives_none(tiny, cli):
     out = built(tiny, cli, "pdf")
     info = pypdf.PdfReader(str(out / "nda.pdf")).metadata
     assert "/CreationDate" not in info and "/ModDate" not in info
-    assert info["/Keywords"] == "CONFIDENTIAL, draft, revision 1"
+    assert info["/Keywords"] == "CONFIDENTIAL, draft, revision 1, nda · tiny 0.1.0"
 
 
 def test_docx_header_footer_marking_watermark_and_properties(tiny, cli):
@@ -93,7 +93,7 @@ def test_docx_header_footer_marking_watermark_and_properties(tiny, cli):
     d = docx.Document(str(out / "nda.docx"))
     header, footer = d.sections[0].header, d.sections[0].footer
     assert [p.text for p in header.paragraphs][:2] == ["CONFIDENTIAL", "Non-disclosure agreement\tDRAFT"]
-    assert [p.text for p in footer.paragraphs] == ["nda · 0.1.0 · revision 1\tPage 1 of 1", "CONFIDENTIAL"]
+    assert [p.text for p in footer.paragraphs] == ["Draft · revision 1\tPage 1 of 1", "CONFIDENTIAL"]
     assert header.paragraphs[0].style.name == "Marking Line" == footer.paragraphs[1].style.name
     assert 'string="DRAFT"' in part(out / "nda.docx", "word/header1.xml")
     core = d.core_properties
@@ -106,6 +106,8 @@ def test_final_docx_has_no_draft_and_records_the_date(tiny, cli):
     out = built(tiny, cli, "docx", final=True)
     d = docx.Document(str(out / "nda.docx"))
     assert d.sections[0].header.paragraphs[1].text == "Non-disclosure agreement\t"
+    assert d.sections[0].footer.paragraphs[0].text == "Final · revision 3 · 15 January 2027\tPage 1 of 1"
+    assert d.core_properties.comments == "nda · tiny 0.1.0"  # traceability in the properties, not the footer
     assert "DRAFT" not in part(out / "nda.docx", "word/header1.xml")
     assert d.core_properties.content_status == "Final" and d.core_properties.revision == 3
     assert 'name="clausegen.document_date"><vt:lpwstr>2027-01-15<' in part(out / "nda.docx", "docProps/custom.xml")
@@ -260,3 +262,23 @@ def test_a_house_typst_template_without_a_title_heading_still_builds_untagged(ti
     assert result.code == 0, result.err
     root = pypdf.PdfReader(str(tiny / "output/tiny-case/nda.pdf")).trailer["/Root"]
     assert "/DisplayDocTitle" not in root.get("/ViewerPreferences", {})
+
+
+def _created(path: Path) -> tuple[str, str]:
+    core = part(path, "docProps/core.xml")
+    return (re.search(r"<dcterms:created[^>]*>([^<]+)<", core).group(1),
+            re.search(r"<dcterms:modified[^>]*>([^<]+)<", core).group(1))
+
+
+def test_docx_and_xlsx_are_dated_by_the_document_date(tiny, cli):
+    out = built(tiny, cli, "docx,xlsx", final=True)
+    assert _created(out / "nda.docx") == ("2027-01-15T00:00:00Z", "2027-01-15T00:00:00Z")
+    assert _created(out / "tender-requirements.xlsx") == ("2027-01-15T00:00:00Z", "2027-01-15T00:00:00Z")
+
+
+def test_without_a_document_date_the_files_are_dated_by_the_library_release(tiny, cli, monkeypatch):
+    edit(tiny / "clauses/library.yaml", '{version: "0.1.0", changes', '{version: "0.1.0", date: "2026-11-30", changes')
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    out = built(tiny, cli, "docx,xlsx")
+    assert _created(out / "nda.docx") == ("2026-11-30T00:00:00Z", "2026-11-30T00:00:00Z")
+    assert _created(out / "tender-requirements.xlsx")[0] == "2026-11-30T00:00:00Z"

@@ -266,7 +266,8 @@ def test_a_tag_split_across_paragraphs_is_refused_with_its_part_and_text(house_b
                    "    hint: keep each {{ }} and {% %} tag inside one paragraph; check for a missing brace")
 
 
-AVAILABLE = ("document.control, document.date, document.footer, document.id, document.revision, document.status, "
+AVAILABLE = ("document.control, document.date, document.footer, document.id, document.reference, document.revision, "
+             "document.status, "
              "document.subtitle, document.title, client.name, supplier.name, profile.title, library.name, "
              "library.version, marking, body (with {{p body }})")
 
@@ -337,8 +338,8 @@ def test_every_value_a_word_template_is_given_renders(house_build, tiny):
     result = house_build(changed("word/footer1.xml", "{{ document.footer }}", fields))
     assert result.code == 0, result.err
     footer = docx.Document(str(tiny / "output/tiny-case/nda.docx")).sections[0].footer.paragraphs[0].text
-    # control, date (none given: empty), footer, id, revision, status, subtitle, ...
-    assert footer.startswith("revision 1  nda · 0.1.0 · revision 1 nda 1 draft "
+    # control, date (none given: empty), footer, id, reference, revision, status, subtitle, ...
+    assert footer.startswith("revision 1  Draft · revision 1 nda nda · tiny 0.1.0 1 draft "
                              "Hosting of the test system: Smith & Jones <Hosting> \"A/S\" Ærø and Supplier Ltd "
                              "Non-disclosure agreement Smith & Jones <Hosting> \"A/S\" Ærø Supplier Ltd Hosting of the "
                              "test system tiny 0.1.0 CONFIDENTIAL")

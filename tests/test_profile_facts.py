@@ -227,6 +227,20 @@ def test_supplier_conditions_are_false_without_a_supplier(tiny, tiny_project):
     assert not cond.evaluate(cond.parse({"field": "supplier_known", "equals": True}, fields), values, fields)
 
 
+def test_supplier_outside_the_eea_is_a_fact(tiny, tiny_project):
+    path = Path("profiles/case.yaml")
+    original = path.read_text(encoding="utf-8")
+    fields = tiny_project.fields
+    condition = cond.parse({"field": "supplier_outside_eea", "equals": True}, fields)
+    for country, outside in (("DK", False), ("NO", False), ("US", True)):
+        path.write_text(original, encoding="utf-8")
+        edit(path, '"Supplier Ltd", country: DK,', f'"Supplier Ltd", country: {country},')
+        loaded = load_profile(path)
+        values = select(loaded.profile, tiny_project, loaded.located).facts.values
+        assert values["supplier_outside_eea"] is outside, country
+        assert cond.evaluate(condition, values, fields) is outside
+
+
 def test_tender_specification_never_names_the_supplier(tiny, tiny_project):
     path = Path("profiles/case.yaml")
     loaded = load_profile(path)

@@ -47,7 +47,7 @@ RATIO_FLOOR = 1_000_000
 
 # What docx.build() gives a Word template, and the keys of each mapping.
 WORD_TEMPLATE_FIELDS: dict[str, frozenset[str] | None] = {
-    "document": frozenset({"id", "title", "subtitle", "status", "revision", "date", "control", "footer"}),
+    "document": frozenset({"id", "title", "subtitle", "status", "revision", "date", "control", "footer", "reference"}),
     "marking": None,
     "client": frozenset({"name"}),
     "supplier": frozenset({"name"}),

@@ -62,6 +62,7 @@ class Document:
     status: str = ""  # draft | final | ""
     revision: int = 1
     date: str = ""
+    date_shown: str = ""  # `date` as a reader writes it, "15 May 2027" (formatted by assembly)
     language: str = "en"
     # Who signs, after the last section (not numbered): (party, name), e.g. ("For the Client", "Ærø
     # Kommune"); a name left "" is a line to fill in (a supplier not yet chosen).
@@ -69,14 +70,27 @@ class Document:
 
     @property
     def control(self) -> str:
-        """"revision N · YYYY-MM-DD", or "revision N" when no date was given."""
+        """"revision N · 15 May 2027", or "revision N" when no date was given."""
         if not self.status:
             return ""
-        return f"revision {self.revision}" + (f" · {self.date}" if self.date else "")
+        return f"revision {self.revision}" + (f" · {self.date_shown or self.date}" if self.date else "")
+
+    @property
+    def reference(self) -> str:
+        """What the document was made from, for traceability: "nda · clausegen-default 1.1.0"."""
+        return f"{self.document_id} · {self.library_name} {self.library_version}"
 
     @property
     def footer(self) -> str:
-        return " · ".join(part for part in (self.document_id, self.library_version, self.control) if part)
+        """The page footer, as a contract's: "Final · revision 2 · 15 May 2027". The library
+        version is in the file properties and the Markdown head, not on every page. A report
+        (no status) shows its reference."""
+        return f"{self.status.capitalize()} · {self.control}" if self.status else self.reference
+
+    @property
+    def head(self) -> str:
+        """The Markdown head's "Document:" line: reference and control."""
+        return " · ".join(part for part in (self.reference, self.control) if part)
 
     def pages(self) -> Iterator[tuple[bool, tuple[Block, ...]]]:
         """The blocks of `blocks()` in runs, each (landscape, blocks). A part whose table is landscape

@@ -22,7 +22,7 @@ def write(diff: DocumentDiff, spans: bool = False) -> str:
     assert document is not None
     head = [f"# {escape_markdown(document.title)}", escape_markdown(document.subtitle),
             f"**Classification:** {escape_markdown(document.marking)}  \n"
-            f"**Document:** {escape_markdown(document.footer)}"]
+            f"**Document:** {escape_markdown(document.head)}"]
     if diff.status in ("added", "removed"):
         head.append(escape_markdown(f"This document is {'new in' if diff.status == 'added' else 'not in'} "
                                     "the later build."))

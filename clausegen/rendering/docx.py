@@ -71,7 +71,7 @@ def build(document: Document, template_bytes: bytes, template_name: str, propert
     context = {
         "document": {"id": document.document_id, "title": document.title, "subtitle": document.subtitle,
                      "status": document.status, "revision": document.revision, "date": document.date,
-                     "control": document.control, "footer": document.footer},
+                     "control": document.control, "footer": document.footer, "reference": document.reference},
         "marking": document.marking,
         "client": {"name": document.client},
         "supplier": None if document.supplier is None else {"name": document.supplier},
@@ -95,7 +95,7 @@ def build(document: Document, template_bytes: bytes, template_name: str, propert
     core.subject = document.profile_title
     core.author = document.client
     core.keywords = document.marking
-    core.comments = f"{document.document_id} · {document.library_name} {document.library_version}"
+    core.comments = document.reference
     core.last_modified_by = "clausegen"
     core.revision = document.revision
     core.language = document.language

@@ -88,8 +88,12 @@ class Writer(Visitor):
         self.landscape = False
 
     def blocks(self, blocks: Any, depth: int, num: tuple[str, int] | None) -> None:
+        previous = None
         for block in blocks:
+            if isinstance(block, Table) and isinstance(previous, Paragraph):
+                self._keep_with_next()  # the line that introduces a table never ends a page without it
             self.block(block, depth, num)
+            previous = block
 
     def block(self, block: Block, depth: int = 0, num: tuple[str, int] | None = None) -> None:
         self.visit(block, depth, num)

@@ -186,6 +186,6 @@ def write(document: Document) -> str:
         escape_markdown(document.subtitle),
         f"**Classification:** {escape_markdown(document.marking)}  \n"
         + (f"**Status:** {document.status.upper()}  \n" if document.status else "") +
-        f"**Document:** {escape_markdown(document.footer)}",
+        f"**Document:** {escape_markdown(document.head)}",
     ]
     return "\n\n".join(head) + "\n\n" + blocks(document.blocks()) + "\n"

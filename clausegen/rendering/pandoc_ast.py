@@ -43,6 +43,9 @@ API_VERSION = [1, 23, 1, 1]
 # words and codes (draft, 3, en), never profile text.
 PLAIN_META = frozenset({"status", "revision", "lang", "draft", "marking-css", "footer-css"})
 _NO_ATTR: list[Any] = ["", [], []]
+# The line that introduces a table never ends a page without it (Word: keepNext): a sticky block,
+# spaced as the paragraph it holds.
+_KEEP_WITH_NEXT = {"t": "RawBlock", "c": ["typst", "#context block(sticky: true, spacing: par.spacing)["]}
 _LIST_STYLES = {"decimal": ("Decimal", "Period"), "alpha": ("LowerAlpha", "TwoParens"),
                 "roman": ("LowerRoman", "TwoParens")}
 # Typst shorthands pandoc leaves alone: a dot after a dot (`...`), `?` after `-` (`-?`), a `-`
@@ -83,7 +86,13 @@ class _Writer(Visitor):
     def run(self, landscape: bool, blocks: tuple[Block, ...]) -> list[dict[str, Any]]:
         """Blocks of the body. A landscape run is one turned page in Typst (a page is allowed only at
         the top level of the document); HTML has no pages and shows it as it is."""
-        nodes = [node for block in blocks for node in self.top(block)]
+        nodes = []
+        for index, block in enumerate(blocks):
+            introduces = index + 1 < len(blocks) and isinstance(blocks[index + 1], Table)
+            if self.typst and introduces and isinstance(block, Paragraph):
+                nodes += [_KEEP_WITH_NEXT, *self.top(block), {"t": "RawBlock", "c": ["typst", "]"]}]
+            else:
+                nodes += self.top(block)
         if landscape and self.typst:  # the turned page's columns are wide enough to need no hyphens
             return [{"t": "RawBlock", "c": ["typst", "#page(flipped: true)[#show table: set text(hyphenate: false)"]},
                     *nodes,
