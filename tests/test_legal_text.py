@@ -161,3 +161,12 @@ def test_a_profile_that_breaks_the_ladder_gets_a_warning_at_its_line(shipped, tm
         f"{path}:14: parameters.deficiency_remedy_days: the corrective action plan is due after 5 days and compliance "
         "must be restored after 5 days: the plan falls due no earlier than the end of the Remedy Period"
         "\n    hint: make corrective_plan_days shorter than deficiency_remedy_days"]
+
+
+def test_inspections_of_a_service_on_the_clients_premises_are_of_the_other_premises(shipped, tmp_path):
+    on_site = BANK.replace("  cloud: true\n", "  cloud: false\n  delivery: client-premises\n")
+    appendix = documents(shipped, write(tmp_path, on_site))["security-appendix"]
+    assert "unannounced inspections of any premises other than the Client's own from which the Supplier" in appendix
+    assert "the premises from which the Service is delivered" not in appendix
+    hosted = documents(shipped, write(tmp_path, BANK, "hosted.yaml"))["security-appendix"]
+    assert "unannounced inspections of the premises from which the Service is delivered" in hosted
