@@ -15,11 +15,11 @@ from typing import Any
 
 from clausegen import periods
 from clausegen.errors import Diagnostic
-from clausegen.loading.strict_yaml import Located
+from clausegen.models.location import Locator
 from clausegen.rendering import formatting
 
 
-def impossible(profile: Any, parameters: dict[str, Any], located: Located) -> list[Diagnostic]:
+def impossible(profile: Any, parameters: dict[str, Any], located: Locator) -> list[Diagnostic]:
     """Errors: dates the documents would have to state that cannot be."""
     if "exit_period_months" not in parameters:
         return []
@@ -36,14 +36,14 @@ def impossible(profile: Any, parameters: dict[str, Any], located: Located) -> li
     path = ("parameters", "exit_period_months") if given else ("contract", "term_months")
     date = formatting.format_date(profile.language, notice)
     begins = formatting.format_date(profile.language, start)
-    return [Diagnostic(located.file, located.line(path), ".".join(path),
-                       f"the Exit Period of {exit_period} months is longer than the term of "
-                       f"{profile.contract.term_months} months: notice would be due on {date}, before the Agreement "
-                       f"starts on {begins}",
-                       "shorten parameters.exit_period_months or lengthen contract.term_months")]
+    return [Diagnostic.at(located.at(path), ".".join(path),
+                          f"the Exit Period of {exit_period} months is longer than the term of "
+                          f"{profile.contract.term_months} months: notice would be due on {date}, before the Agreement "
+                          f"starts on {begins}",
+                          "shorten parameters.exit_period_months or lengthen contract.term_months")]
 
 
-def doubtful(profile: Any, located: Located, today: dt.date | None) -> list[Diagnostic]:
+def doubtful(profile: Any, located: Locator, today: dt.date | None) -> list[Diagnostic]:
     """Warnings: a final document whose contract starts before the document's date (or today)."""
     document = getattr(profile, "document", None)
     if document is None or getattr(document, "status", "draft") != "final":
@@ -52,6 +52,6 @@ def doubtful(profile: Any, located: Located, today: dt.date | None) -> list[Diag
     reference, what = (dt.date.fromisoformat(document.date), "its date") if document.date else (today, "today")
     if reference is None or start >= reference:
         return []
-    return [Diagnostic(located.file, located.line(("contract", "start")), "contract.start",
-                       f"the document is marked final but the contract starts on {start.isoformat()}, before {what} "
-                       f"({reference.isoformat()})", "check contract.start, or mark the document draft")]
+    return [Diagnostic.at(located.at(("contract", "start")), "contract.start",
+                          f"the document is marked final but the contract starts on {start.isoformat()}, before {what} "
+                          f"({reference.isoformat()})", "check contract.start, or mark the document draft")]

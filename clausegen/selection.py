@@ -15,10 +15,10 @@ from packaging.version import Version
 from clausegen import conditions as cond
 from clausegen.errors import Collector, Diagnostic
 from clausegen.facts import Facts, derive, third_country_sub_suppliers
-from clausegen.loading.strict_yaml import Located
 from clausegen.models import countries
 from clausegen.models.catalogue import Requirement
 from clausegen.models.library import Clause, DocumentSpec
+from clausegen.models.location import Locator
 from clausegen.models.profile import Exclusion, Profile
 from clausegen.models.project import Project
 from clausegen.parameters import check_value, stricter_of
@@ -94,7 +94,7 @@ def requirements_in(selection: Selection, document_id: str) -> tuple[Requirement
     return tuple(p for p in selection.requirements if p.in_document(document_id))
 
 
-def select(profile: Profile, project: Project, located: Located, documents: list[str] | None = None) -> Selection:
+def select(profile: Profile, project: Project, located: Locator, documents: list[str] | None = None) -> Selection:
     out = Collector()
     file = located.file
     library, catalogue = project.library, project.catalogue
@@ -141,25 +141,25 @@ def select(profile: Profile, project: Project, located: Located, documents: list
                      parameters, notices(profile, located) + superseded_parameters(profile, project, chosen, located))
 
 
-def notices(profile: Profile, located: Located) -> tuple[Diagnostic, ...]:
+def notices(profile: Profile, located: Locator) -> tuple[Diagnostic, ...]:
     """Transfers to third countries that rest on no stated mechanism, or on one that may not hold."""
     out = []
     for i, sub in third_country_sub_suppliers(profile):
         where = f"sub_suppliers[{i}]"
         if sub.transfer is None:
-            out.append(Diagnostic(located.file, located.line(("sub_suppliers", i)), where,
-                                  f"{sub.name} ({sub.country}) has access to data from outside the EU/EEA, and no "
-                                  "transfer mechanism is stated; the documents say it must be agreed before any "
-                                  "transfer", "add transfer: adequacy, dpf, scc or bcr"))
+            out.append(Diagnostic.at(located.at(("sub_suppliers", i)), where,
+                                     f"{sub.name} ({sub.country}) has access to data from outside the EU/EEA, and no "
+                                     "transfer mechanism is stated; the documents say it must be agreed before any "
+                                     "transfer", "add transfer: adequacy, dpf, scc or bcr"))
         elif sub.transfer == "adequacy" and countries.canonical(sub.country) not in countries.ADEQUACY:
-            out.append(Diagnostic(located.file, located.line(("sub_suppliers", i, "transfer")), f"{where}.transfer",
-                                  f"{countries.name(sub.country)} has no adequacy decision that clausegen knows of "
-                                  f"(list as of {countries.AS_OF})", "check the Commission's list of adequacy "
-                                  "decisions, or state scc or bcr"))
+            out.append(Diagnostic.at(located.at(("sub_suppliers", i, "transfer")), f"{where}.transfer",
+                                     f"{countries.name(sub.country)} has no adequacy decision that clausegen knows of "
+                                     f"(list as of {countries.AS_OF})", "check the Commission's list of adequacy "
+                                     "decisions, or state scc or bcr"))
     return tuple(out)
 
 
-def superseded_parameters(profile: Profile, project: Project, chosen: dict, located: Located) -> tuple[Diagnostic, ...]:
+def superseded_parameters(profile: Profile, project: Project, chosen: dict, located: Locator) -> tuple[Diagnostic, ...]:
     """A profile value for a parameter that only clause versions the profile does not use declare:
     it would change nothing, so the profile no longer means what it did. Say so, at its line."""
     used = {name for clause, *_ in chosen.values() if clause is not None for name in clause.parameters}
@@ -191,7 +191,7 @@ def _documents_of(library, clause_id: str) -> set[str]:
     return {d for c in library.clauses if c.id == clause_id for d in c.documents}
 
 
-def _choose_versions(profile: Profile, project: Project, located: Located, out: Collector):
+def _choose_versions(profile: Profile, project: Project, located: Locator, out: Collector):
     """clause id -> (clause or None, pinned, newer active version, reason when None)."""
     by_id: dict[str, list[Clause]] = {}
     for clause in project.library.clauses:
@@ -223,7 +223,7 @@ def _choose_versions(profile: Profile, project: Project, located: Located, out: 
     return chosen
 
 
-def _select_requirements(profile: Profile, project: Project, facts: Facts, located: Located, out: Collector):
+def _select_requirements(profile: Profile, project: Project, facts: Facts, located: Locator, out: Collector):
     catalogue = project.catalogue
     base = catalogue.requirements_up_to(profile.data.classification)
     base_ids = {r.id for r in base}
@@ -273,7 +273,7 @@ def _marked_as(req: Requirement, profile: Profile) -> str:
     return req.default_as if mode == "mixed" else mode
 
 
-def _resolve_parameters(profile: Profile, project: Project, facts: Facts, located: Located, out: Collector):
+def _resolve_parameters(profile: Profile, project: Project, facts: Facts, located: Locator, out: Collector):
     """default -> level (cumulative) -> tier (the stricter of level and tier) -> profile."""
     values = {name: ParameterValue(decl.default, "default") for name, decl in project.parameters.items()}
     levels = project.catalogue.level_ids()

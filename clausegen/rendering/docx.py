@@ -14,6 +14,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from html import escape  # XML-escapes text; quote=True also for attribute values in "..."
 from typing import Any
 
 import docx.oxml.ns
@@ -27,7 +28,7 @@ from jinja2.sandbox import SecurityError
 
 from clausegen.errors import Diagnostic, InputError, RenderError
 from clausegen.models.document import Document
-from clausegen.rendering.docx_body import Writer, XmlWriter, escape
+from clausegen.rendering.docx_body import Writer, XmlWriter
 from clausegen.rendering.environment import TEMPLATE_FAULTS, environment
 
 # docxcompose rebinds python-docx's "cp" prefix to the custom-properties namespace on import,
@@ -179,8 +180,8 @@ def _drop_empty_core_properties(core: Any) -> None:
 def _set_custom_properties(document: Any, values: dict[str, str]) -> None:
     """docProps/custom.xml, replacing any the template had."""
     props = "".join(
-        f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{pid}" name="{escape(name, {chr(34): "&quot;"})}">'
-        f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
+        f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{pid}" name="{escape(name)}">'
+        f"<vt:lpwstr>{escape(value, quote=False)}</vt:lpwstr></property>"
         for pid, (name, value) in enumerate(sorted(values.items()), start=2))
     xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
            f'<Properties xmlns="{CUSTOM_NS}" xmlns:vt="{VT_NS}">{props}</Properties>').encode()
