@@ -29,7 +29,7 @@ from clausegen.models.document import Document
 from clausegen.models.library import Clause
 from clausegen.models.tree import CrossRef
 from clausegen.rendering.environment import environment
-from clausegen.syntax import DEFINITION
+from clausegen.syntax import DEFINITION, defined_term
 
 if TYPE_CHECKING:  # validation checks references too, so these are for type checkers only
     from clausegen.errors import Collector
@@ -140,7 +140,7 @@ def running_title(title: str) -> str:
 
 def defined_terms(texts: Iterable[str]) -> frozenset[str]:
     """The terms rendered clause texts define: "(the **Appendix**)", "**Termination Plan** means"."""
-    return frozenset((m.group("a") or m.group("b")).strip() for text in texts for m in DEFINITION.finditer(text))
+    return frozenset(defined_term(m) for text in texts for m in DEFINITION.finditer(text))
 
 
 def index(documents: tuple[Document, ...], requirement_documents: dict[str, tuple[str, ...]],

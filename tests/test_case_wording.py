@@ -99,19 +99,27 @@ def test_a_call_off_leaves_liability_and_sanctions_to_the_framework_agreement(pr
     assert "dispute resolution procedure of the Framework Agreement" in call_off
     assert not re.search(r"penalty of EUR|cover of at least EUR|higher of \d+ times", call_off)
     assert "SR-LEG-01" not in call_off  # the insurance amount is the framework agreement's
+    nda = documents(project, shipped("region-framework-call-off"))["nda"]
+    assert "The NDA sets no liquidated damages of its own." in nda
+    assert "governed by the law that governs the Framework Agreement" in nda
+    assert "under the dispute resolution terms of the Framework Agreement" in nda
+    assert "liquidated damages of EUR" not in nda and "courts of Copenhagen" not in nda
     direct = documents(project, variant(tmp_path, "region-framework-call-off", ("mode: framework", "mode: direct")))
     appendix = direct["security-appendix"]
     assert "Framework Agreement" not in appendix
     assert re.search(r"penalty of EUR [\d,]+ per day", appendix)
     assert "SR-LEG-01" in appendix
+    assert "liquidated damages of EUR 25,000" in direct["nda"]
 
 
-def test_nda_liquidated_damages_follow_the_risk_tier(project):
+def test_nda_liquidated_damages_follow_the_risk_tier(project, tmp_path):
+    paths = {name: shipped(name) for name in ("museum-public-website", "nordlys-saas-us", "dk-agency-emergency-alerting")}
+    paths["region-direct"] = variant(tmp_path, "region-framework-call-off", ("mode: framework", "mode: direct"))
     amounts = {}
-    for name in ("museum-public-website", "region-framework-call-off", "nordlys-saas-us", "dk-agency-emergency-alerting"):
-        nda = documents(project, shipped(name))["nda"]
+    for name, path in paths.items():
+        nda = documents(project, path)["nda"]
         amounts[name] = re.search(r"liquidated damages of (EUR \d[\d,]*\d)", nda).group(1)
-    assert amounts == {"museum-public-website": "EUR 10,000", "region-framework-call-off": "EUR 25,000",
+    assert amounts == {"museum-public-website": "EUR 10,000", "region-direct": "EUR 25,000",
                        "nordlys-saas-us": "EUR 50,000", "dk-agency-emergency-alerting": "EUR 100,000"}
 
 
@@ -181,3 +189,9 @@ def test_priority_1_incidents_are_answered_outside_desk_hours(project):
 def test_software_development_gets_a_secure_development_process_at_every_level(project):
     assert "| SR-VUL-05 |" in documents(project, shipped("museum-public-website"))["security-appendix"]
     assert "SR-VUL-05" not in documents(project, shipped("region-framework-call-off"))["security-appendix"]
+
+
+def test_the_data_processing_agreement_is_named_only_where_there_is_one(project):
+    assert "Data Processing Agreement" not in documents(project, shipped("museum-public-website"))["security-appendix"]
+    nordlys = documents(project, shipped("nordlys-saas-us"))["security-appendix"]
+    assert "the confidentiality obligations and the Data Processing Agreement, be no lower" in nordlys

@@ -425,7 +425,7 @@ def test_a_broken_terms_file(clean, cli):
     assert result.err == ("terms.yaml:2: vague_terms.diligently: should be a valid string; found a whole number 3\n"
                           "terms.yaml:3: verbs: unknown key 'verbs'\n"
                           "    hint: known keys: vague_terms, obligation_verbs, verification_methods, duplicate_percent, "
-                          "known_names\n")
+                          "known_names, ordinary_phrases\n")
     result = cli("lint", "--terms", "missing.yaml")
     assert (result.code, result.err) == (1, "missing.yaml: cannot read: No such file or directory\n")
 

@@ -105,9 +105,10 @@ def document_sources(library: Library, catalogue: Catalogue, items: dict[str, It
 
 def _definitions(library: Library, catalogue: Catalogue, items: dict[str, Item], terms: LintTerms) -> list[Diagnostic]:
     known = frozenset(terms.known_names or ())
+    ordinary = tuple(terms.ordinary_phrases or ())
     out: list[Diagnostic] = []
     for doc_id, sources in document_sources(library, catalogue, items).items():
-        out += definitions.check(doc_id, sources, known)
+        out += definitions.check(doc_id, sources, known, ordinary)
     return out
 
 

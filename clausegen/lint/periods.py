@@ -43,7 +43,25 @@ def template_text(source: str) -> str:
 def find(source: str) -> list[tuple[str, int]]:
     """Every period written out in a template's literal text: (phrase, line offset from its start)."""
     text = template_text(source)
-    return [(m.group(0), text.count("\n", 0, m.start())) for m in PERIOD.finditer(text)]
+    return [(m.group(0), text.count("\n", 0, m.start())) for m in PERIOD.finditer(text) if not _not_a_period(text, m)]
+
+
+# Words that are units without being a deadline or an interval: around the clock ("24 hours a day,
+# 7 days a week"), a rate ("a penalty for each day", "credits for each month"), and an adjective
+# ("the monthly fees", "a monthly availability").
+_AROUND_THE_CLOCK_AFTER = re.compile(r"\s+a\s+(?:day|week)\b", re.IGNORECASE)
+_AROUND_THE_CLOCK_BEFORE = re.compile(r"\b(?:hours|days)\s+$", re.IGNORECASE)
+_RATE_BEFORE = re.compile(r"\b(?:for|per)\s+$", re.IGNORECASE)
+_ADJECTIVE_BEFORE = re.compile(r"\b(?:a|an|the|its|their|each|any)\s+$", re.IGNORECASE)
+
+
+def _not_a_period(text: str, m: re.Match[str]) -> bool:
+    before = text[max(0, m.start() - 12):m.start()]
+    if m.group("num") and _AROUND_THE_CLOCK_AFTER.match(text, m.end()):
+        return True
+    if m.group("single") or m.group(0).lower() in ("a day", "a week"):
+        return bool(_AROUND_THE_CLOCK_BEFORE.search(before) or _RATE_BEFORE.search(before))
+    return bool(m.group("adverb")) and bool(_ADJECTIVE_BEFORE.search(before))
 
 
 def amount(phrase: str) -> tuple[str, float] | None:

@@ -45,3 +45,4 @@ class LintTerms(Model):
     verification_methods: list[Line] | None = None  # for R-VERIFY: word stems that name a method
     duplicate_percent: int | None = Field(default=None, ge=50, le=100)  # for R-DUPLICATE
     known_names: list[Line] | None = None  # for T-UNDEFINED: capitalised words that need no definition
+    ordinary_phrases: list[Line] | None = None  # for T-LOWERCASE: "cloud service", a defined word's ordinary use

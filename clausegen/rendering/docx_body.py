@@ -90,8 +90,8 @@ class Writer(Visitor):
     def blocks(self, blocks: Any, depth: int, num: tuple[str, int] | None) -> None:
         previous = None
         for block in blocks:
-            if isinstance(block, Table) and isinstance(previous, Paragraph):
-                self._keep_with_next()  # the line that introduces a table never ends a page without it
+            if isinstance(block, (Table, ListBlock)) and isinstance(previous, Paragraph):
+                self._keep_with_next()  # the line that introduces a table or list never ends a page without it
             self.block(block, depth, num)
             previous = block
 

@@ -43,8 +43,8 @@ API_VERSION = [1, 23, 1, 1]
 # words and codes (draft, 3, en), never profile text.
 PLAIN_META = frozenset({"status", "revision", "lang", "draft", "marking-css", "footer-css"})
 _NO_ATTR: list[Any] = ["", [], []]
-# The line that introduces a table never ends a page without it (Word: keepNext): a sticky block,
-# spaced as the paragraph it holds.
+# The line that introduces a table or a list ("The Supplier shall:") never ends a page without it
+# (Word: keepNext): a sticky block, spaced as the paragraph it holds.
 _KEEP_WITH_NEXT = {"t": "RawBlock", "c": ["typst", "#context block(sticky: true, spacing: par.spacing)["]}
 _LIST_STYLES = {"decimal": ("Decimal", "Period"), "alpha": ("LowerAlpha", "TwoParens"),
                 "roman": ("LowerRoman", "TwoParens")}
@@ -88,7 +88,7 @@ class _Writer(Visitor):
         the top level of the document); HTML has no pages and shows it as it is."""
         nodes = []
         for index, block in enumerate(blocks):
-            introduces = index + 1 < len(blocks) and isinstance(blocks[index + 1], Table)
+            introduces = index + 1 < len(blocks) and isinstance(blocks[index + 1], (Table, ListBlock))
             if self.typst and introduces and isinstance(block, Paragraph):
                 nodes += [_KEEP_WITH_NEXT, *self.top(block), {"t": "RawBlock", "c": ["typst", "]"]}]
             else:
