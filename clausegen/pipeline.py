@@ -107,7 +107,8 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
     if not force and options.baseline is None and manifests.up_to_date(folder, key):
         return BuildResult(selection.profile.id, folder, "unchanged", [], _warnings(selection) + doubts), None
     if "pdf" in options.formats:
-        prestart(FONT_PATHS)  # the Typst worker starts while the documents are assembled
+        # Typst workers start while the documents are assembled, one for each export thread.
+        prestart(FONT_PATHS, min(EXPORT_THREADS, len(selection.documents)))
     everything = select(loaded.profile, project, loaded.located) if options.documents else None
     documents = assemble(selection, project, loaded.located, everything)
     if impossible := contract_checks.impossible(selection.profile, selection.parameters, loaded.located):
