@@ -3,6 +3,7 @@ fits the profile, states no fact nobody has declared, and gives each event one p
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -195,3 +196,17 @@ def test_a_critical_function_needs_dora(tmp_path):
     assert [d.format() for d in info.value.diagnostics] == [
         f"{path}:11: criticality.dora_critical_function: is set, but criticality.dora is not true; the critical or "
         "important functions are those of a financial entity under DORA; found true"]
+
+
+def test_the_dpa_checklist_defines_the_terms_it_uses(shipped, tmp_path, cli, monkeypatch):
+    dpa = documents(shipped, write(tmp_path, TENDER_WITHOUT_SUPPLIER))["dpa-checklist"]
+    for term in ("(the **Agreement**)", "(the **Client**)", "the tenderer to which the Agreement is awarded "
+                 "(the **Supplier**)", "(the **Service**)", "**Client Data** and **Sub-supplier** have the meanings"):
+        assert term in dpa, term
+    monkeypatch.chdir(ROOT)
+    findings = json.loads(cli("lint", "--format", "json").out)["findings"]
+    undefined = {f["message"].split("'")[1] for f in findings
+                 if f["rule_id"] == "T-UNDEFINED" and "dpa-checklist:" in f["message"]}
+    assert undefined <= {"Appendix"}  # "Appendix D" of the Danish supervisory authority's clauses is a name
+    unused = [f["message"] for f in findings if f["rule_id"] == "T-UNUSED" and "security-appendix:" in f["message"]]
+    assert unused == []
