@@ -210,3 +210,26 @@ def test_the_dpa_checklist_defines_the_terms_it_uses(shipped, tmp_path, cli, mon
     assert undefined <= {"Appendix"}  # "Appendix D" of the Danish supervisory authority's clauses is a name
     unused = [f["message"] for f in findings if f["rule_id"] == "T-UNUSED" and "security-appendix:" in f["message"]]
     assert unused == []
+
+
+@pytest.mark.parametrize("weights", [False, True])
+def test_the_tender_publishes_one_evaluation_method(shipped, tmp_path, weights):
+    """Reviewer round 9 #44/T1: no unweighted sub-criteria; the points become the security share by one rule."""
+    text = TENDER_WITHOUT_SUPPLIER
+    if weights:
+        text = text.replace("requirements_as: mixed}", "requirements_as: mixed, award_weights: {SR-LEG-02: 30}}")
+    tender = documents(shipped, write(tmp_path, text))["tender-requirements"]
+    assert "the credibility of the documentation submitted and the tenderer's ability" not in tender
+    assert "is assessed only on the answers to the award criteria" in tender
+    if weights:
+        assert "divided by the sum of the weights; that fraction of 20 percent" in tender
+    else:
+        assert "Every award criterion has the same weight" in tender
+
+
+def test_dora_awareness_training_applies_to_every_ict_contract(shipped, tmp_path):
+    """Reviewer round 9 #46: Art. 30(2)(i) and (h) DORA apply whatever the function supported."""
+    text = BANK.replace("dora: true}", "dora: true, dora_critical_function: false}")
+    appendix = documents(shipped, write(tmp_path, text))["security-appendix"]
+    assert "- the Supplier shall take part in the Client's ICT security awareness programmes" in appendix
+    assert "- the Client may terminate the Agreement, on the notice periods the Agreement sets, where" in appendix
