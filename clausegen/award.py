@@ -40,13 +40,13 @@ def load_winner(path: Path, selection: Selection, project: Project, located: Loc
     expected = matrix("tender-requirements", selection, project, "", "")
     assert expected is not None
     winner = load_answers(path, expected)
-    if problem := _other_tenderer(winner, selection, located):
-        raise InputError([problem])
     minimum = {row[0] for row in expected.rows if row[4].startswith("Minimum")}
-    problems = [Diagnostic(winner.file, None, a.cell, f"{a.id} is a minimum requirement answered "
-                           f"{a.complies or 'nothing'}; a tender that does not meet every minimum requirement "
-                           "cannot be awarded", "evaluate the tenders (clausegen evaluate) and award a compliant one")
-                for a in winner.answers if a.id in minimum and a.complies != "yes"]
+    other = _other_tenderer(winner, selection, located)
+    problems = [other] if other else []
+    problems += [Diagnostic(winner.file, None, a.cell, f"{a.id} is a minimum requirement answered "
+                            f"{a.complies or 'nothing'}; a tender that does not meet every minimum requirement "
+                            "cannot be awarded", "evaluate the tenders (clausegen evaluate) and award a compliant one")
+                 for a in winner.answers if a.id in minimum and a.complies != "yes"]
     if pdf:
         problems += _unprintable(winner)
     if problems:
