@@ -233,3 +233,22 @@ def test_dora_awareness_training_applies_to_every_ict_contract(shipped, tmp_path
     appendix = documents(shipped, write(tmp_path, text))["security-appendix"]
     assert "- the Supplier shall take part in the Client's ICT security awareness programmes" in appendix
     assert "- the Client may terminate the Agreement, on the notice periods the Agreement sets, where" in appendix
+
+
+def test_round_9_dpa_exit_and_dora_items(shipped, tmp_path):
+    """Reviewer round 9: #60 DPA checklist against Decision 2021/915, #61 exit of Sub-suppliers in a tender,
+    #63 a tested exit plan under DORA."""
+    docs = documents(shipped, write(tmp_path, TENDER_WITHOUT_SUPPLIER))
+    dpa, plan = docs["dpa-checklist"], docs["termination-plan"]
+    for item in ("notify the Client of any failure by a Sub-processor to fulfil its contractual obligations",
+                 "inaccurate or outdated", "available to the competent supervisory authority on request (Article 31",
+                 "inform the Client promptly if it is unable to comply", "in electronic form (Art. 28(9))"):
+        assert item in dpa, item
+    assert "Exit of Sub-suppliers" in plan and "certificates to the Client together with its own." in plan
+    assert "This applies in particular to the following Sub-suppliers" not in plan
+    assert "Tests of the exit plan" not in plan
+    bank = documents(shipped, write(tmp_path, BANK, "bank.yaml"))["termination-plan"]
+    assert "The Supplier shall take part in a test of the Termination Plan when the Client asks for one, and at " \
+        "least every 24 months" in bank
+    no_function = BANK.replace("dora: true}", "dora: true, dora_critical_function: false}")
+    assert "Tests of the exit plan" not in documents(shipped, write(tmp_path, no_function, "nf.yaml"))["termination-plan"]
