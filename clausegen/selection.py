@@ -184,6 +184,11 @@ def _award_notices(profile: Profile, picks: list[RequirementPick], located: Loca
                               f"{len(restated)} requirements state an obligation that a clause of the contract "
                               f"imposes anyway, so they stay minimum requirements: {', '.join(restated)}",
                               "`clausegen explain` names the clause for each"),)
+    offered = [p.requirement.id for p in picks if p.marked_as == "award" and p.in_document("security-appendix")]
+    if profile.procurement.mode != "tender" and offered:
+        out += (Diagnostic.at(located.at(("procurement", "requirements_as")), "procurement.requirements_as",
+                              f"the appendix marks {', '.join(offered)} As offered, but without a tender there is no "
+                              "offer in the contract file to say what binds", "write requirements_as: minimum"),)
     awards = [p for p in picks if p.marked_as == "award" and p.in_document(TENDER_DOCUMENT)]
     if profile.procurement.mode != "tender" or len(awards) <= MANY_AWARD_CRITERIA:
         return out

@@ -147,7 +147,8 @@ def test_one_remedy_ladder_in_the_appendix(shipped):
     appendix = documents(shipped, ROOT / "profiles" / "dk-agency-emergency-alerting.yaml")["security-appendix"]
     assert "(b) within 3 days, deliver a written corrective action plan" in appendix
     assert "(c) restore compliance within 5 days (the **Remedy Period**)." in appendix
-    assert "a penalty of EUR 5,000 for each day from the day after the Remedy Period ends" in appendix
+    assert "a penalty of EUR 5,000 for each Security Requirement not complied with and each day from the day after " \
+        "the Remedy Period ends" in appendix
     assert "by the end of the Remedy Period under clause 12.1" in appendix
     assert "within a shorter period where the risk" not in appendix and "unless the notice sets a longer period" \
         not in appendix
@@ -252,3 +253,28 @@ def test_round_9_dpa_exit_and_dora_items(shipped, tmp_path):
         "least every 24 months" in bank
     no_function = BANK.replace("dora: true}", "dora: true, dora_critical_function: false}")
     assert "Tests of the exit plan" not in documents(shipped, write(tmp_path, no_function, "nf.yaml"))["termination-plan"]
+
+
+def test_round_9_tender_penalty_and_dora_wording(shipped, tmp_path):
+    """Reviewer round 9: T10 SR-LEG-03 names the countries in the tender; #45 log retention; #75 penalty per
+    requirement; #76 Art. 28(7)(c) DORA; #54/#80 tender submission terms and transfer mechanism."""
+    docs = documents(shipped, write(tmp_path, TENDER_WITHOUT_SUPPLIER))
+    tender, appendix = docs["tender-requirements"], docs["security-appendix"]
+    assert "remote access included, to the following countries: DK, SE, and any other country" in tender
+    assert "after the Exit Period the retention period that the termination and exit plan sets applies" in appendix
+    assert "for each Security Requirement not complied with and each day from the day after the Remedy Period" \
+        in appendix
+    assert "the transfer mechanism under Chapter V GDPR on which the transfer will rest" in tender
+    assert "client data" not in tender and "every sub-supplier" not in tender
+    bank = documents(shipped, write(tmp_path, BANK, "bank.yaml"))["security-appendix"]
+    assert "where the Supplier's ICT risk management shows evidenced weaknesses" in bank
+
+
+def test_as_offered_outside_a_tender_is_a_warning(shipped, tmp_path):
+    direct = BANK.replace("procurement: {mode: tender, requirements_as: mixed}",
+                          "procurement: {mode: direct, requirements_as: mixed}")
+    loaded = loading.load_profile(write(tmp_path, direct))
+    notes = [n.format() for n in select(loaded.profile, shipped, loaded.located).notices]
+    assert any("As offered, but without a tender there is no offer in the contract file" in n for n in notes)
+    loaded = loading.load_profile(write(tmp_path, BANK, "tender.yaml"))
+    assert not any("As offered" in n.format() for n in select(loaded.profile, shipped, loaded.located).notices)
