@@ -28,6 +28,8 @@ def explain(profile_path: Path, project: Project) -> str:
         *_case_facts(s, loaded.located.data),
         f"transfers    outside the EU/EEA: {', '.join(facts.third_countries) or 'none'}",
         *_transfers(s),
+        *([f"  remote access from {', '.join(facts.values['remote_access_countries'])}, which data.locations does "
+           "not list (remote_access_countries)"] if facts.values["remote_access_countries"] else []),
         *(f"warning      {n.format()}" for n in s.notices),
         "",
         "parameters",
@@ -83,7 +85,9 @@ def _case_facts(s: Selection, raw: Any) -> list[str]:
         f"support      {p.service.support_hours}{origin('service', 'support_hours')}",
         f"NIS2         {p.criticality.nis2}{origin('criticality', 'nis2')}; "
         f"DORA {'yes' if p.criticality.dora else 'no'}{origin('criticality', 'dora')}",
-        f"supplier     {p.supplier.name if p.supplier else 'not named (a tender: chosen by the tender)'}",
+        f"supplier     {p.supplier.name if p.supplier else 'not named (a tender: chosen by the tender)'}"
+        + (f" ({p.supplier.country}, outside the EU/EEA: supplier_outside_eea)"
+           if p.supplier and s.facts.values["supplier_outside_eea"] else ""),
     ]
 
 
