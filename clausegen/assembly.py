@@ -13,8 +13,8 @@ from typing import Any
 from clausegen import periods, references
 from clausegen.errors import Diagnostic, InputError
 from clausegen.facts import third_country_sub_suppliers, without_transfer
-from clausegen.loading.strict_yaml import Located
 from clausegen.models.document import Document, Part, Section, Table
+from clausegen.models.location import Locator, Source
 from clausegen.models.project import Project
 from clausegen.rendering import formatting
 from clausegen.rendering.markdown import render_template
@@ -57,7 +57,7 @@ def clause_anchor(clause_id: str) -> str:
     return f"clause-{clause_id}"
 
 
-def assemble(selection: Selection, project: Project, located: Located | None = None,
+def assemble(selection: Selection, project: Project, located: Locator | None = None,
              everything: Selection | None = None) -> tuple[Document, ...]:
     """The documents of `selection`, numbered, every clause rendered and parsed into the tree.
 
@@ -68,9 +68,9 @@ def assemble(selection: Selection, project: Project, located: Located | None = N
         return _assemble(selection, project, everything)
     except periods.PeriodError as e:
         path = ("contract", "start")
-        file, line = (located.file, located.line(path)) if located else (f"profile {selection.profile.id}", None)
-        raise InputError(Diagnostic(file, line, "contract.start", f"the exit timeline cannot be dated: {e}",
-                                    "check contract.start, contract.term_months and the exit periods")) from e
+        where = located.at(path) if located else Source(f"profile {selection.profile.id}")
+        raise InputError(Diagnostic.at(where, "contract.start", f"the exit timeline cannot be dated: {e}",
+                                       "check contract.start, contract.term_months and the exit periods")) from e
 
 
 def _assemble(selection: Selection, project: Project, everything: Selection | None) -> tuple[Document, ...]:

@@ -171,10 +171,21 @@ def _parser() -> argparse.ArgumentParser:
     inputs.add_argument("--frameworks", type=Path, default=Path("frameworks"), metavar="DIR",
                         help="source-item register folder (default: frameworks)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for add_verb in (_build, _validate, _explain, _lint, _coverage, _diff, _evaluate):
+        add_verb(sub, inputs)
+    return parser
 
-    b = sub.add_parser("build", parents=[inputs], help="build the documents for one or more profiles",
-                       description="Build the documents that apply to each profile.", epilog=EPILOG_BUILD,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+
+def _verb(sub: Any, inputs: argparse.ArgumentParser, name: str, summary: str, description: str,
+          epilog: str | Callable[[], str]) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = sub.add_parser(name, parents=[inputs], help=summary, description=description,
+                                                     epilog=epilog, formatter_class=argparse.RawDescriptionHelpFormatter)
+    return parser
+
+
+def _build(sub: Any, inputs: argparse.ArgumentParser) -> None:
+    b = _verb(sub, inputs, "build", "build the documents for one or more profiles",
+              "Build the documents that apply to each profile.", EPILOG_BUILD)
     b.add_argument("profiles", nargs="+", type=Path, metavar="PROFILE", help="risk profile YAML files")
     b.add_argument("--out", type=Path, default=Path("output"), metavar="DIR", help="output folder (default: output)")
     b.add_argument("--format", default=",".join(DEFAULT_FORMATS), metavar="LIST",
@@ -195,35 +206,40 @@ def _parser() -> argparse.ArgumentParser:
                    help="an earlier build of the same profile (its folder or manifest.json): also write "
                         "redlines against it into OUT/<id>/redline/ (one profile only)")
 
-    v = sub.add_parser("validate", parents=[inputs], help="check library, catalogues and profiles; list every problem",
-                       description="Validate inputs.", epilog=EPILOG_VALIDATE,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+
+def _validate(sub: Any, inputs: argparse.ArgumentParser) -> None:
+    v = _verb(sub, inputs, "validate", "check library, catalogues and profiles; list every problem",
+              "Validate inputs.", EPILOG_VALIDATE)
     v.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="profile files or folders (default: profiles/)")
 
-    e = sub.add_parser("explain", parents=[inputs], help="show why each clause and requirement was selected",
-                       description="Explain the selection for one profile.", epilog=EPILOG_EXPLAIN,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+
+def _explain(sub: Any, inputs: argparse.ArgumentParser) -> None:
+    e = _verb(sub, inputs, "explain", "show why each clause and requirement was selected",
+              "Explain the selection for one profile.", EPILOG_EXPLAIN)
     e.add_argument("profile", type=Path, metavar="PROFILE")
 
-    li = sub.add_parser("lint", parents=[inputs], help="check requirements (SMART) and clauses; findings with fixes",
-                        description="Lint the clause library and the requirement catalogues.",
-                        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=_lint_epilog)
+
+def _lint(sub: Any, inputs: argparse.ArgumentParser) -> None:
+    li = _verb(sub, inputs, "lint", "check requirements (SMART) and clauses; findings with fixes",
+               "Lint the clause library and the requirement catalogues.", _lint_epilog)
     li.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                     help="only findings in these files or folders (default: all of the library and catalogues)")
     li.add_argument("--format", choices=("text", "json"), default="text", help="output (default: text)")
     li.add_argument("--terms", type=Path, default=None, metavar="FILE", help="your word lists (see below)")
 
-    c = sub.add_parser("coverage", parents=[inputs], help="which source items the library or a profile covers",
-                       description="Source coverage: register items against clauses and requirements.",
-                       epilog=EPILOG_COVERAGE, formatter_class=argparse.RawDescriptionHelpFormatter)
+
+def _coverage(sub: Any, inputs: argparse.ArgumentParser) -> None:
+    c = _verb(sub, inputs, "coverage", "which source items the library or a profile covers",
+              "Source coverage: register items against clauses and requirements.", EPILOG_COVERAGE)
     c.add_argument("profile", type=Path, nargs="?", metavar="PROFILE", help="a risk profile (default: the library)")
     c.add_argument("--format", choices=("table", "md", "html", "docx", "json"), default="table",
                    help="output (default: table)")
     c.add_argument("--out", type=Path, default=None, metavar="FILE", help="write to FILE (needed for docx)")
 
-    d = sub.add_parser("diff", parents=[inputs], help="what changed between clause versions, libraries or builds",
-                       description="Compare two clause versions, libraries, git revisions or manifests.",
-                       epilog=EPILOG_DIFF, formatter_class=argparse.RawDescriptionHelpFormatter)
+
+def _diff(sub: Any, inputs: argparse.ArgumentParser) -> None:
+    d = _verb(sub, inputs, "diff", "what changed between clause versions, libraries or builds",
+              "Compare two clause versions, libraries, git revisions or manifests.", EPILOG_DIFF)
     d.add_argument("old", metavar="OLD")
     d.add_argument("new", metavar="NEW")
     d.add_argument("--format", default=None, metavar="FORMAT",
@@ -241,13 +257,13 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                    help="colour the text output (default: auto, when writing to a terminal and NO_COLOR is unset)")
 
-    ev = sub.add_parser("evaluate", parents=[inputs], help="evaluate tenderers' answered compliance matrices",
-                        description="Evaluate answered compliance matrices against a profile's tender.",
-                        epilog=EPILOG_EVALUATE, formatter_class=argparse.RawDescriptionHelpFormatter)
+
+def _evaluate(sub: Any, inputs: argparse.ArgumentParser) -> None:
+    ev = _verb(sub, inputs, "evaluate", "evaluate tenderers' answered compliance matrices",
+               "Evaluate answered compliance matrices against a profile's tender.", EPILOG_EVALUATE)
     ev.add_argument("profile", type=Path, metavar="PROFILE", help="the tender's risk profile")
     ev.add_argument("answers", nargs="+", type=Path, metavar="ANSWERS.xlsx", help="one answered matrix per tenderer")
     ev.add_argument("--out", type=Path, default=Path("output"), metavar="DIR", help="output folder (default: output)")
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from clausegen.models.location import Source
+
 
 @dataclass(frozen=True, order=True)
 class Diagnostic:
@@ -18,6 +20,11 @@ class Diagnostic:
     rule: str = ""  # a lint rule id (R-VAGUE ...); empty for validation problems, which are all errors
     severity: str = "error"
     subject: str = ""  # the word or parameter a lint finding names; a suppression may match it
+
+    @classmethod
+    def at(cls, source: Source, field: str, message: str, hint: str = "") -> Diagnostic:
+        """A problem at a place in an input (`located.at(path)`)."""
+        return cls(source.file, source.line, field, message, hint)
 
     def format(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"

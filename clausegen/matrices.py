@@ -13,8 +13,8 @@ from typing import Any
 
 from clausegen.assembly import BINDS, context, type_label
 from clausegen.errors import Diagnostic
-from clausegen.loading.strict_yaml import Located
 from clausegen.models.document import Document
+from clausegen.models.location import Locator
 from clausegen.models.project import Project
 from clausegen.rendering.markdown import render_template
 from clausegen.selection import RequirementPick, Selection
@@ -94,20 +94,25 @@ def _row(pick: RequirementPick, area: str, ctx: dict[str, Any], label: str) -> R
     return RequirementRow(req.id, area, text, verification, pick.marked_as, label)
 
 
-def weight_problems(selection: Selection, located: Located) -> list[Diagnostic]:
+def weight_problems(selection: Selection, located: Locator) -> list[Diagnostic]:
     """procurement.award_weights may only weight award criteria this profile selects."""
     picks = {p.requirement.id: p for p in selection.requirements}
     problems = []
     for req_id in selection.profile.procurement.award_weights:
         field = f"procurement.award_weights.{req_id}"
-        line = located.line(("procurement", "award_weights", req_id))
+        where = located.at(("procurement", "award_weights", req_id))
         if req_id not in picks:
-            problems.append(Diagnostic(located.file, line, field, f"{req_id} is not a requirement of this profile",
-                                       "weight the award criteria `clausegen explain` lists for it"))
+            problems.append(Diagnostic.at(where, field, f"{req_id} is not a requirement of this profile",
+                                          "weight the award criteria `clausegen explain` lists for it"))
+        elif picks[req_id].legal_duty:
+            problems.append(Diagnostic.at(where, field, f"{req_id} implements a duty of law "
+                                          f"({', '.join(picks[req_id].legal_duty)}), so it is a minimum requirement "
+                                          "whatever procurement.requirements_as says; only award criteria are weighted",
+                                          "remove the weight"))
         elif picks[req_id].marked_as != "award":
-            problems.append(Diagnostic(located.file, line, field, f"{req_id} is a minimum requirement here; only "
-                                       "award criteria are weighted", "remove the weight, or mark it as an award "
-                                       "criterion (procurement.requirements_as)"))
+            problems.append(Diagnostic.at(where, field, f"{req_id} is a minimum requirement here; only "
+                                          "award criteria are weighted", "remove the weight, or mark it as an award "
+                                          "criterion (procurement.requirements_as)"))
     return problems
 
 

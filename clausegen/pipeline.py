@@ -43,11 +43,12 @@ DEFAULT_EPOCH = 315532800  # 1980-01-01T00:00:00Z, the earliest date a zip file 
 # The PDF's fonts: the shipped Carlito (and Typst's own); PDF/UA-1 tags it and shows the title.
 FONT_PATHS = (str(fonts.FOLDER),)
 PDF_STANDARDS = ("ua-1",)
-# Threads for pandoc and Typst per profile; CLAUSEGEN_EXPORT_THREADS=1 gives the plain sequential
-# pipeline (the benchmark's baseline).
+# Threads for pandoc and Typst per profile, one per core (at least 2: one for the longest document's
+# chain, one for the rest); more only slows the longest chain. CLAUSEGEN_EXPORT_THREADS=1 gives the
+# plain sequential pipeline (the benchmark's baseline).
 _threads = os.environ.get("CLAUSEGEN_EXPORT_THREADS", "")
 THREADS_FROM_ENVIRONMENT = _threads.isdigit() and int(_threads) > 0
-EXPORT_THREADS = int(_threads) if THREADS_FROM_ENVIRONMENT else 4
+EXPORT_THREADS = int(_threads) if THREADS_FROM_ENVIRONMENT else max(2, min(4, os.cpu_count() or 1))
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,8 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
     selection = select(loaded.profile, project, loaded.located, list(options.documents) if options.documents else None)
     if weights := weight_problems(selection, loaded.located):
         raise InputError(weights)
-    doubts = [d.format() for d in contract_checks.doubtful(selection.profile, loaded.located, options.today)]
+    doubts = [d.format() for d in contract_checks.doubtful(selection.profile, loaded.located, options.today)
+              + contract_checks.remedy_ladder(selection.parameters, loaded.located)]
     templates = loading.load_templates(options.templates, [d.document_id for d in selection.documents])
     base = manifests.inputs(selection, project, loaded)
     winner = None
@@ -148,6 +150,9 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
     folder = options.out / selection.profile.id
     if not force and options.baseline is None and manifests.up_to_date(folder, key):
         return BuildResult(selection.profile.id, folder, "unchanged", [], _warnings(selection) + doubts), None
+    if "pdf" in options.formats:
+        # Typst workers start while the documents are assembled, one for each export thread.
+        prestart(FONT_PATHS, min(EXPORT_THREADS, len(selection.documents)))
     everything = select(loaded.profile, project, loaded.located) if options.documents else None
     documents = assemble(selection, project, loaded.located, everything)
     if impossible := contract_checks.impossible(selection.profile, selection.parameters, loaded.located):
@@ -158,8 +163,6 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
                           for d in documents)
     if {"pdf", "html"} & set(options.formats):
         pandoc_path()
-    if "pdf" in options.formats:
-        prestart(FONT_PATHS)  # the Typst worker starts while the documents are assembled
     created = made_on(selection, project, options.source_date_epoch)
     properties = docx_rendering.Properties(created.isoformat(), {
         "clausegen.library": f"{project.library.meta.name} {project.library.meta.version}",
@@ -225,28 +228,35 @@ def build(profile_path: Path, project: Project, options: BuildOptions, force: bo
 def _render_documents(documents: tuple[Document, ...], formats: tuple[str, ...], templates: loading.Templates,
                       properties: docx_rendering.Properties) -> dict[str, dict[str, bytes]]:
     """Every format of every document. Pandoc and Typst run in threads (pandoc as subprocesses,
-    Typst outside the GIL for much of its work) while this thread builds the DOCX files."""
+    Typst in its worker process) while this thread builds the DOCX files. The longest document goes
+    first: its pandoc and Typst runs are the longest chain of the build."""
     out: dict[str, dict[str, bytes]] = {d.document_id: {} for d in documents}
+    texts = {}
+    for document in documents:
+        text = markdown.write(document)
+        residue = template_residue(text)
+        if residue:
+            raise RenderError(Diagnostic(document.document_id, None, "", f"template residue {residue!r} in the output",
+                                         "a clause printed template syntax; check its body"))
+        texts[document.document_id] = text
+        if "md" in formats:
+            out[document.document_id]["md"] = text.encode("utf-8")
+    longest_first = sorted(documents, key=lambda d: -len(texts[d.document_id]))
     with ThreadPoolExecutor(max_workers=EXPORT_THREADS) as pool:
         pending = {}
-        for document in documents:
-            text = markdown.write(document)
-            residue = template_residue(text)
-            if residue:
-                raise RenderError(Diagnostic(document.document_id, None, "", f"template residue {residue!r} in the output",
-                                             "a clause printed template syntax; check its body"))
+        for document in longest_first:
             if "pdf" in formats:
                 pending[(document.document_id, "pdf")] = pool.submit(_pdf, document, templates)
             if "html" in formats:
                 pending[(document.document_id, "html")] = pool.submit(_html, document, templates)
-            if "md" in formats:
-                out[document.document_id]["md"] = text.encode("utf-8")
         for document in documents:
             if "docx" in formats:
                 data, name = templates.docx[document.document_id]
                 out[document.document_id]["docx"] = docx_rendering.build(document, data, name, properties)
-        for (document_id, fmt), future in pending.items():
-            out[document_id][fmt] = future.result()
+        for document in documents:  # in document order, so the first failure reported stays the same
+            for fmt in ("pdf", "html"):
+                if (document.document_id, fmt) in pending:
+                    out[document.document_id][fmt] = pending[(document.document_id, fmt)].result()
     return {doc: {fmt: by_fmt[fmt] for fmt in FORMATS if fmt in by_fmt} for doc, by_fmt in out.items()}
 
 

@@ -15,10 +15,10 @@ from packaging.version import Version
 from clausegen import conditions as cond
 from clausegen.errors import Collector, Diagnostic
 from clausegen.facts import Facts, derive, third_country_sub_suppliers
-from clausegen.loading.strict_yaml import Located
 from clausegen.models import countries
 from clausegen.models.catalogue import Requirement
 from clausegen.models.library import Clause, DocumentSpec
+from clausegen.models.location import Locator
 from clausegen.models.profile import Exclusion, Profile
 from clausegen.models.project import Project
 from clausegen.parameters import check_value, stricter_of
@@ -47,6 +47,8 @@ class RequirementPick:
     reason: str
     marked_as: str  # minimum | award
     added: bool  # taken from a higher level by tailoring.add
+    legal_duty: tuple[str, ...] = ()  # the law items it cites, when the law makes it a minimum requirement
+    duty_reason: str = ""  # the `mandatory` condition that held
 
 
     def in_document(self, document_id: str) -> bool:
@@ -94,7 +96,7 @@ def requirements_in(selection: Selection, document_id: str) -> tuple[Requirement
     return tuple(p for p in selection.requirements if p.in_document(document_id))
 
 
-def select(profile: Profile, project: Project, located: Located, documents: list[str] | None = None) -> Selection:
+def select(profile: Profile, project: Project, located: Locator, documents: list[str] | None = None) -> Selection:
     out = Collector()
     file = located.file
     library, catalogue = project.library, project.catalogue
@@ -106,6 +108,9 @@ def select(profile: Profile, project: Project, located: Located, documents: list
     facts = derive(profile, list(library.meta.risk_tiers), project.tier_conditions, list(catalogue.meta.levels),
                    project.fields)
 
+    requirements, omitted_reqs = _select_requirements(profile, project, facts, located, out)
+    facts.values["minimum_requirements"] = any(p.marked_as == "minimum" and p.in_document(TENDER_DOCUMENT)
+                                               for p in requirements)
     chosen = _choose_versions(profile, project, located, out)
     picks_by_doc: dict[str, list[ClausePick]] = {d: [] for d in library.meta.documents}
     omitted_by_doc: dict[str, list[ClauseOmission]] = {d: [] for d in library.meta.documents}
@@ -121,7 +126,6 @@ def select(profile: Profile, project: Project, located: Located, documents: list
             else:
                 omitted_by_doc[doc_id].append(ClauseOmission(clause.id, clause.version, why))
 
-    requirements, omitted_reqs = _select_requirements(profile, project, facts, located, out)
     parameters = _resolve_parameters(profile, project, facts, located, out)
     out.raise_if_any()
 
@@ -138,28 +142,43 @@ def select(profile: Profile, project: Project, located: Located, documents: list
                        key=lambda p: (order[p.clause.documents[doc_id]], p.clause.order, p.clause.id))
         selected_docs.append(DocumentSelection(doc_id, spec, why, tuple(picks), tuple(omitted_by_doc[doc_id])))
     return Selection(profile, facts, tuple(selected_docs), tuple(skipped), tuple(requirements), tuple(omitted_reqs),
-                     parameters, notices(profile, located) + superseded_parameters(profile, project, chosen, located))
+                     parameters, notices(profile, located) + _award_notices(profile, requirements, located)
+                     + superseded_parameters(profile, project, chosen, located))
 
 
-def notices(profile: Profile, located: Located) -> tuple[Diagnostic, ...]:
+def notices(profile: Profile, located: Locator) -> tuple[Diagnostic, ...]:
     """Transfers to third countries that rest on no stated mechanism, or on one that may not hold."""
     out = []
     for i, sub in third_country_sub_suppliers(profile):
         where = f"sub_suppliers[{i}]"
         if sub.transfer is None:
-            out.append(Diagnostic(located.file, located.line(("sub_suppliers", i)), where,
-                                  f"{sub.name} ({sub.country}) has access to data from outside the EU/EEA, and no "
-                                  "transfer mechanism is stated; the documents say it must be agreed before any "
-                                  "transfer", "add transfer: adequacy, dpf, scc or bcr"))
+            out.append(Diagnostic.at(located.at(("sub_suppliers", i)), where,
+                                     f"{sub.name} ({sub.country}) has access to data from outside the EU/EEA, and no "
+                                     "transfer mechanism is stated; the documents say it must be agreed before any "
+                                     "transfer", "add transfer: adequacy, dpf, scc or bcr"))
         elif sub.transfer == "adequacy" and countries.canonical(sub.country) not in countries.ADEQUACY:
-            out.append(Diagnostic(located.file, located.line(("sub_suppliers", i, "transfer")), f"{where}.transfer",
-                                  f"{countries.name(sub.country)} has no adequacy decision that clausegen knows of "
-                                  f"(list as of {countries.AS_OF})", "check the Commission's list of adequacy "
-                                  "decisions, or state scc or bcr"))
+            out.append(Diagnostic.at(located.at(("sub_suppliers", i, "transfer")), f"{where}.transfer",
+                                     f"{countries.name(sub.country)} has no adequacy decision that clausegen knows of "
+                                     f"(list as of {countries.AS_OF})", "check the Commission's list of adequacy "
+                                     "decisions, or state scc or bcr"))
     return tuple(out)
 
 
-def superseded_parameters(profile: Profile, project: Project, chosen: dict, located: Located) -> tuple[Diagnostic, ...]:
+MANY_AWARD_CRITERIA = 10
+
+
+def _award_notices(profile: Profile, picks: list[RequirementPick], located: Locator) -> tuple[Diagnostic, ...]:
+    """A tender that scores dozens of security requirements one by one cannot be evaluated in practice."""
+    awards = [p for p in picks if p.marked_as == "award" and p.in_document(TENDER_DOCUMENT)]
+    if profile.procurement.mode != "tender" or len(awards) <= MANY_AWARD_CRITERIA:
+        return ()
+    return (Diagnostic.at(located.at(("procurement", "requirements_as")), "procurement.requirements_as",
+                          f"the tender evaluates {len(awards)} security requirements as award criteria; more than "
+                          f"{MANY_AWARD_CRITERIA} can hardly be scored and weighted consistently",
+                          "write requirements_as: mixed and weight a few criteria (procurement.award_weights)"),)
+
+
+def superseded_parameters(profile: Profile, project: Project, chosen: dict, located: Locator) -> tuple[Diagnostic, ...]:
     """A profile value for a parameter that only clause versions the profile does not use declare:
     it would change nothing, so the profile no longer means what it did. Say so, at its line."""
     used = {name for clause, *_ in chosen.values() if clause is not None for name in clause.parameters}
@@ -191,7 +210,7 @@ def _documents_of(library, clause_id: str) -> set[str]:
     return {d for c in library.clauses if c.id == clause_id for d in c.documents}
 
 
-def _choose_versions(profile: Profile, project: Project, located: Located, out: Collector):
+def _choose_versions(profile: Profile, project: Project, located: Locator, out: Collector):
     """clause id -> (clause or None, pinned, newer active version, reason when None)."""
     by_id: dict[str, list[Clause]] = {}
     for clause in project.library.clauses:
@@ -223,7 +242,7 @@ def _choose_versions(profile: Profile, project: Project, located: Located, out: 
     return chosen
 
 
-def _select_requirements(profile: Profile, project: Project, facts: Facts, located: Located, out: Collector):
+def _select_requirements(profile: Profile, project: Project, facts: Facts, located: Locator, out: Collector):
     catalogue = project.catalogue
     base = catalogue.requirements_up_to(profile.data.classification)
     base_ids = {r.id for r in base}
@@ -248,7 +267,7 @@ def _select_requirements(profile: Profile, project: Project, facts: Facts, locat
             out.add(located.file, line, f"tailoring.exclude[{i}]",
                     f"{req_id!r} is not a requirement of level {profile.data.classification}")
             continue
-        if _marked_as(req, profile) == "minimum" and not reason:
+        if _marked_as(req, profile, project, facts)[0] == "minimum" and not reason:
             out.add(located.file, line, f"tailoring.exclude[{i}]",
                     f"{req_id} is a minimum requirement; excluding it needs a reason",
                     f"write {{id: {req_id}, reason: \"...\"}}")
@@ -261,19 +280,28 @@ def _select_requirements(profile: Profile, project: Project, facts: Facts, locat
             continue
         ok, why = cond.trace(project.requirement_conditions[req.id], facts.values, project.fields)
         if ok:
-            picks.append(RequirementPick(req, why if req not in added else "tailoring.add", _marked_as(req, profile),
-                                         req in added))
+            marked_as, duty, duty_reason = _marked_as(req, profile, project, facts)
+            picks.append(RequirementPick(req, why if req not in added else "tailoring.add", marked_as, req in added,
+                                         duty, duty_reason))
         else:
             omitted.append(RequirementOmission(req, why))
     return picks, omitted
 
 
-def _marked_as(req: Requirement, profile: Profile) -> str:
+def _marked_as(req: Requirement, profile: Profile, project: Project,
+               facts: Facts) -> tuple[str, tuple[str, ...], str]:
+    """minimum | award; when the law makes it a minimum requirement whatever requirements_as says, the law
+    items it cites and the `mandatory` condition that held."""
+    mandatory = project.mandatory_conditions.get(req.id)
+    if mandatory is not None:
+        holds, why = cond.trace(mandatory, facts.values, project.fields)
+        if holds:
+            return "minimum", tuple(s for s in req.sources if s in project.law_items), why
     mode = profile.procurement.requirements_as
-    return req.default_as if mode == "mixed" else mode
+    return (req.default_as if mode == "mixed" else mode), (), ""
 
 
-def _resolve_parameters(profile: Profile, project: Project, facts: Facts, located: Located, out: Collector):
+def _resolve_parameters(profile: Profile, project: Project, facts: Facts, located: Locator, out: Collector):
     """default -> level (cumulative) -> tier (the stricter of level and tier) -> profile."""
     values = {name: ParameterValue(decl.default, "default") for name, decl in project.parameters.items()}
     levels = project.catalogue.level_ids()

@@ -6,41 +6,32 @@ global parameter table). Every problem in every file is collected before anythin
 
 from __future__ import annotations
 
-import re
+from collections.abc import Mapping
 from typing import Any
 
-from jinja2 import TemplateSyntaxError, meta, nodes
-
+from clausegen import analysis, references
 from clausegen import conditions as cond
-from clausegen import references
 from clausegen.errors import Collector, Diagnostic
-from clausegen.loading import cache
-from clausegen.loading.strict_yaml import Located
-from clausegen.models.catalogue import Catalogue
+from clausegen.models.catalogue import Catalogue, Requirement
 from clausegen.models.framework import Framework
 from clausegen.models.library import Library
+from clausegen.models.location import Locator
 from clausegen.models.names import DOCUMENT_IDS
-from clausegen.models.profile import TEMPLATE_FIELDS
 from clausegen.models.project import Project
 from clausegen.parameters import check_value, declaration_differences, is_looser
-from clausegen.rendering.environment import environment, forbidden_constructs
-from clausegen.rendering.walker import located_tokens
 
-DERIVED_NAMES = {"risk_tier", "risk_tier_title", "level", "level_title", "transfers_outside_eea", "third_countries",
-                 "transfer_mechanism_missing", "transfer_mechanisms", "supplier_known", "sub_suppliers_without_transfer",
-                 "supplier_outside_eea", "award_criteria_listed", "remote_access_countries"}
 TENDER_DOCUMENT = "tender-requirements"
-TEMPLATE_GLOBALS = {"range", "ref"}
 GENERATED_NEEDS = {"timeline": ("exit_period_months", "exit_kickoff_days", "exit_access_revocation_hours", "deletion_days",
                                 "deletion_certificate_days", "exit_log_retention_months")}
 
 
 def validate(library: Library, catalogue: Catalogue, frameworks: list[Framework],
-             located: dict[str, Located]) -> tuple[Project | None, list[Diagnostic]]:
+             located: Mapping[str, Locator]) -> tuple[Project | None, list[Diagnostic]]:
     """Every cross-file check, each in its own function; all problems are collected before any is returned."""
     ctx = _Context(library, catalogue, located)
     _check_register(frameworks, ctx.out)
     ctx.items = {item.id: item.summary for fw in frameworks for item in fw.items}
+    ctx.law_items = frozenset(item.id for fw in frameworks if fw.law for item in fw.items)
     document_conditions = _check_documents(ctx)
     tier_conditions = _check_tiers(ctx)
     clause_conditions = _check_clauses(ctx)
@@ -51,17 +42,22 @@ def validate(library: Library, catalogue: Catalogue, frameworks: list[Framework]
     if ctx.out.diagnostics:
         return None, ctx.out.diagnostics
     return Project(library, catalogue, tuple(frameworks), ctx.fields, clause_conditions, requirement_conditions,
-                   document_conditions, tuple(tier_conditions), ctx.parameters, ctx.items), []
+                   document_conditions, tuple(tier_conditions), ctx.parameters, ctx.items,
+                   ctx.mandatory_conditions, ctx.law_items), []
 
 
 class _Context:
     """What the checks share: the inputs, where each path was written, the problems, the parameter table."""
 
-    def __init__(self, library: Library, catalogue: Catalogue, located: dict[str, Located]) -> None:
+    def __init__(self, library: Library, catalogue: Catalogue, located: Mapping[str, Locator]) -> None:
         self.library, self.catalogue, self.located = library, catalogue, located
         self.out = Collector()
         self.fields = cond.schema(catalogue.level_ids(), [t.id for t in library.meta.risk_tiers])
         self.items: dict[str, str] = {}
+        self.law_items: frozenset[str] = frozenset()
+        self.mandatory_conditions: dict[str, cond.Condition] = {}
+        # What a tier or requirement condition may test: not the facts that follow from the requirements.
+        self.profile_fields = {k: v for k, v in self.fields.items() if k not in cond.FROM_REQUIREMENTS}
         self.lib_file = f"{library.root}/library.yaml"
         self.parameters: dict[str, Any] = {}  # one declaration per name, from clauses and requirements
         self.declared_in: dict[str, str] = {}
@@ -91,7 +87,7 @@ class _Context:
 
     def declare(self, name: str, decl: Any, file: str, path: tuple) -> None:
         self.check_event(decl.event, file, path + ("event",))
-        if name in TEMPLATE_FIELDS or name in DERIVED_NAMES or name in TEMPLATE_GLOBALS:
+        if name in analysis.template_names("markdown"):
             self.out.add(file, self.where(file, path), _dotted(path),
                          f"parameter name {name!r} is a profile field; rename it")
         elif name not in self.parameters:
@@ -135,7 +131,7 @@ def _check_documents(ctx: _Context) -> dict[str, cond.Condition]:
 def _check_tiers(ctx: _Context) -> list[tuple[str, cond.Condition]]:
     """Risk tiers: parseable conditions, and the lowest one applies always."""
     library = ctx.library
-    tier_fields = {k: v for k, v in ctx.fields.items() if k != "risk_tier"}
+    tier_fields = {k: v for k, v in ctx.profile_fields.items() if k != "risk_tier"}
     tier_conditions = []
     for i, tier in enumerate(library.meta.risk_tiers):
         c = ctx.parse_condition(tier.when, ctx.lib_file, ("risk_tiers", i, "when"), tier_fields)
@@ -177,7 +173,7 @@ def _check_clauses(ctx: _Context) -> dict[tuple[str, str], cond.Condition]:
             ctx.declare(name, decl, f, ("parameters", name))
         _check_template(clause.body, "markdown", set(clause.parameters), f, clause.body_line, "body", ctx.out)
         _check_markdown(clause.body, f, clause.body_line, ctx.out)
-        if TENDER_DOCUMENT in clause.documents and (line := _uses_supplier(clause.body)):
+        if TENDER_DOCUMENT in clause.documents and (line := analysis.template_facts(clause.body).first_use.get("supplier")):
             ctx.out.add(f, clause.body_line + line - 1, "body", "uses `supplier`, but the tender specification never "
                         "names the supplier: the tender chooses it", "write \"the tenderer\" instead")
         entry_versions = [e.version for e in clause.changelog]
@@ -203,9 +199,10 @@ def _check_catalogue(ctx: _Context) -> dict[str, cond.Condition]:
             if req.area not in areas:
                 ctx.out.add(f, ctx.where(f, base + ("area",)), f"requirements[{i}].area", f"unknown area {req.area!r}",
                             "areas: " + ", ".join(sorted(areas)))
-            c = ctx.parse_condition(req.condition, f, base + ("condition",), ctx.fields)
+            c = ctx.parse_condition(req.condition, f, base + ("condition",), ctx.profile_fields)
             if c is not None:
                 requirement_conditions[req.id] = c
+            _check_mandatory(ctx, req, i)
             _check_sources(req.sources, ctx.items, f, ctx.where(f, base + ("sources",)), ctx.out, f"requirements[{i}].sources")
             ctx.check_periods(req.lint, f, base)
             for name, decl in req.parameters.items():
@@ -219,6 +216,24 @@ def _check_catalogue(ctx: _Context) -> dict[str, cond.Condition]:
         ctx.out.add(cat_file, ctx.where(cat_file, ("levels",)), "levels", "level ids must be unique")
 
     return requirement_conditions
+
+
+def _check_mandatory(ctx: _Context, req: Requirement, i: int) -> None:
+    """A requirement the law makes mandatory cites that law, and is never an award criterion by default."""
+    if req.mandatory is None:
+        return
+    f, base = req.file, ("requirements", i)
+    c = ctx.parse_condition(req.mandatory, f, base + ("mandatory",), ctx.profile_fields)
+    if c is not None:
+        ctx.mandatory_conditions[req.id] = c
+    if not ctx.law_items.intersection(req.sources):
+        ctx.out.add(f, ctx.where(f, base + ("mandatory",)), f"requirements[{i}].mandatory",
+                    f"{req.id} is marked as a duty of law but cites no item of a framework marked `law: true`",
+                    "cite the article it implements in `sources`, or remove `mandatory`")
+    if req.default_as == "award":
+        ctx.out.add(f, ctx.where(f, base + ("default_as",)), f"requirements[{i}].default_as",
+                    f"{req.id} is marked as a duty of law (`mandatory`), so it cannot be an award criterion",
+                    "write default_as: minimum")
 
 
 def _check_ladders(ctx: _Context) -> None:
@@ -282,125 +297,53 @@ def _check_register(frameworks: list[Framework], out: Collector) -> None:
 
 def _check_sources(sources: list[str], items: dict[str, str], file: str, line: int | None, out: Collector,
                    field_name: str = "sources") -> None:
-    for source in sources:
-        if source not in items:
-            out.add(file, line, field_name, f"source item {source!r} is not in the register (frameworks/)",
-                    "cite an item id from frameworks/*.yaml, or register the item")
+    for source, _closest in analysis.unregistered(sources, items):
+        out.add(file, line, field_name, f"source item {source!r} is not in the register (frameworks/)",
+                "cite an item id from frameworks/*.yaml, or register the item")
 
 
 def _check_template(source: str, kind: str, params: set[str], file: str, first_line: int, field_name: str,
                     out: Collector, owner: str = "") -> None:
-    facts = _template_facts(source, kind)
-    if facts["syntax"]:
-        lineno, message = facts["syntax"]
+    facts = analysis.template_facts(source)
+    if facts.syntax:
+        lineno, message = facts.syntax
         out.add(file, first_line + lineno - 1, field_name, f"template syntax: {message}")
         return
-    if facts["unreadable"]:
-        out.add(file, first_line, field_name, f"template cannot be read: {facts['unreadable']}")
+    if facts.unreadable:
+        out.add(file, first_line, field_name, f"template cannot be read: {facts.unreadable}")
         return
-    for lineno, message in facts["forbidden"]:
+    for lineno, message in facts.forbidden:
         out.add(file, first_line + lineno - 1, field_name, message,
                 "declare a parameter with a default instead" if "missing value" in message or "other files" in message
                 else "see 'What a clause body may use' in docs/format.md")
-    if facts["forbidden"]:
+    if facts.forbidden or facts.names is None:
         return
-    # ref() is for clause bodies: a requirement text is a table cell, with no place for a link.
-    allowed = params | set(TEMPLATE_FIELDS) | DERIVED_NAMES | (TEMPLATE_GLOBALS if kind == "markdown" else {"range"})
-    for name in sorted(set(facts["names"]) - allowed):
-        out.add(file, first_line + facts["names"][name] - 1, field_name,
+    allowed = params | analysis.template_names(kind)
+    for name in sorted(set(facts.names) - allowed):
+        out.add(file, first_line + facts.names[name] - 1, field_name,
                 f"{{{{ {name} }}}} is neither a declared parameter nor a profile field",
                 f"declare `{name}` under parameters" + (f" of {owner}" if owner else ""))
-    for lineno, message in facts["attributes"]:
+    for lineno, message in facts.attributes:
         out.add(file, first_line + lineno - 1, field_name, message)
 
 
-def _template_facts(source: str, kind: str) -> dict[str, Any]:
-    """What the checks need from a template, as JSON data: it depends only on the text, so it is cached on disk.
-
-    Not compiled here: with thousands of clauses that would double the load time. Templates Python
-    cannot compile (too deeply nested) are refused when they first render, located.
-    """
-    store = cache.current()
-    entry_key = cache.key("template", kind, source)
-    hit = store.get(entry_key)
-    if isinstance(hit, dict) and set(hit) == {"syntax", "unreadable", "forbidden", "names", "attributes"}:
-        return hit
-    facts: dict[str, Any] = {"syntax": None, "unreadable": None, "forbidden": [], "names": {}, "attributes": []}
-    try:
-        ast = environment(kind).parse(source)
-    except TemplateSyntaxError as e:
-        facts["syntax"] = [e.lineno or 1, e.message]
-    except (RecursionError, ValueError) as e:  # nesting deeper than the parser can follow; a huge number
-        facts["unreadable"] = str(e)
-    else:
-        facts["forbidden"] = [list(problem) for problem in forbidden_constructs(ast)]
-        if not facts["forbidden"]:
-            first_use: dict[str, int] = {}
-            for node in ast.find_all(nodes.Name):
-                first_use.setdefault(node.name, node.lineno)
-            facts["names"] = {name: first_use.get(name, 1) for name in meta.find_undeclared_variables(ast)}
-            facts["attributes"] = [list(problem) for problem in _attribute_problems(ast)]
-    store.put(entry_key, facts)
-    return facts
-
-
-def _uses_supplier(source: str) -> int | None:
-    """The line of the first use of `supplier` in a template, if any (syntax errors are reported elsewhere)."""
-    try:
-        ast = environment("markdown").parse(source)
-    except (TemplateSyntaxError, RecursionError, ValueError):
-        return None
-    return next((n.lineno for n in ast.find_all(nodes.Name) if n.name == "supplier"), None)
-
-
-def _attribute_problems(ast: nodes.Template) -> list[tuple[int, str]]:
-    """`client.nme`-style typos: attributes of profile models that do not exist."""
-    loop_types: dict[str, Any] = {}
-    for loop in ast.find_all(nodes.For):
-        if isinstance(loop.target, nodes.Name) and isinstance(loop.iter, nodes.Name):
-            annotation = TEMPLATE_FIELDS.get(loop.iter.name)
-            args = getattr(annotation, "__args__", ())
-            if args:
-                loop_types[loop.target.name] = args[0]
-    problems = []
-    for node in ast.find_all(nodes.Getattr):
-        if not isinstance(node.node, nodes.Name):
-            continue
-        owner = TEMPLATE_FIELDS.get(node.node.name) or loop_types.get(node.node.name)
-        fields = getattr(owner, "model_fields", None)
-        if fields is not None and node.attr not in fields:
-            problems.append((node.lineno, f"{node.node.name}.{node.attr} does not exist; "
-                                          f"{node.node.name} has: {', '.join(fields)}"))
-    return problems
-
-
-# Markdown produces headings, HTML, images, links and raw blocks only from these characters;
-# a body without any of them needs no parse (most clauses, and a large library's load time).
-_MARKUP_HINT = re.compile(r"[<#\[!`~]|\{=|^[ ]{0,3}(=+|-+)[ \t]*$", re.MULTILINE)
+_MARKUP_ERRORS = {
+    "heading": ("headings are not allowed in a clause body",
+                "clauses get their numbered heading from the title; split long clauses"),
+    "html": ("raw HTML is not allowed: {!r}", "write Markdown; a literal < must be escaped as \\<"),
+    "image": ("images are not allowed in a clause body", ""),
+    "raw-block": ("raw output block {!r} is not allowed", ""),
+    "file-link": ("link to {!r} is not allowed; only http(s) and mailto links", ""),
+    "raw-attribute": ("raw output attribute `{{=format}}` is not allowed", ""),
+}
 
 
 def _check_markdown(body: str, file: str, first_line: int, out: Collector) -> None:
     """Clause bodies are plain contract prose: no headings, raw HTML/OpenXML, images or file links."""
-    if not _MARKUP_HINT.search(body):
-        return
-    for token, offset in located_tokens(body):
-        line = first_line + offset
-        if token.type == "heading_open":
-            out.add(file, line, "body", "headings are not allowed in a clause body",
-                    "clauses get their numbered heading from the title; split long clauses")
-        elif token.type in ("html_block", "html_inline"):
-            out.add(file, line, "body", f"raw HTML is not allowed: {token.content.strip()[:40]!r}",
-                    "write Markdown; a literal < must be escaped as \\<")
-        elif token.type == "image":
-            out.add(file, line, "body", "images are not allowed in a clause body")
-        elif token.type == "fence" and "{=" in token.info:
-            out.add(file, line, "body", f"raw output block {token.info!r} is not allowed")
-        elif token.type == "link_open":
-            href = token.attrs.get("href", "")
-            if not str(href).startswith(("https://", "http://", "mailto:")):
-                out.add(file, line, "body", f"link to {href!r} is not allowed; only http(s) and mailto links")
-        elif token.type in ("text", "code_inline") and "{=" in token.content:
-            out.add(file, line, "body", "raw output attribute `{=format}` is not allowed")
+    for markup in analysis.markdown_markup(body):
+        message, hint = _MARKUP_ERRORS[markup.kind]
+        shown = markup.text.strip()[:40] if markup.kind == "html" else markup.text
+        out.add(file, first_line + markup.offset, "body", message.format(shown), hint)
 
 
 def _dotted(path: tuple) -> str:

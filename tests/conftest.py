@@ -10,6 +10,8 @@ import pytest
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 from clausegen.cli import main
+from clausegen.errors import InputError
+from clausegen.loading import load_profile
 from clausegen.pipeline import Inputs, load_project
 
 DATA = Path(__file__).parent / "data"
@@ -42,6 +44,21 @@ def tiny(tmp_path, monkeypatch) -> Path:
     shutil.copytree(TINY, root)
     monkeypatch.chdir(root)
     return root
+
+
+@pytest.fixture
+def profile(tmp_path) -> Path:
+    """A writable copy of the tiny project's profiles/case.yaml."""
+    target = tmp_path / "case.yaml"
+    target.write_text((TINY / "profiles" / "case.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    return target
+
+
+def profile_errors(path: Path) -> list[str]:
+    """The formatted errors of loading the profile at `path` (which must fail)."""
+    with pytest.raises(InputError) as info:
+        load_profile(path)
+    return [d.format() for d in info.value.diagnostics]
 
 
 @pytest.fixture

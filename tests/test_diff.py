@@ -56,7 +56,7 @@ def test_identical_versions(tiny, cli):
 
 def test_colour_only_when_asked_or_on_a_terminal(tiny, cli):
     coloured = cli("diff", "exit.assets@1.0.0", "exit.assets@1.1.0", "--color", "always").out
-    assert "\x1b[32;4m, backups included,\x1b[0m" in coloured
+    assert "\x1b[4;32m, backups included,\x1b[0m" in coloured
     assert "\x1b[" not in cli("diff", "exit.assets@1.0.0", "exit.assets@1.1.0").out  # not a terminal
 
 

@@ -1,23 +1,8 @@
-from pathlib import Path
 
-import pytest
-from conftest import TINY, edit
+from conftest import edit
+from conftest import profile_errors as errors
 
-from clausegen.errors import InputError
 from clausegen.loading import load_profile
-
-
-def errors(path: Path) -> list[str]:
-    with pytest.raises(InputError) as info:
-        load_profile(path)
-    return [d.format() for d in info.value.diagnostics]
-
-
-@pytest.fixture
-def profile(tmp_path) -> Path:
-    target = tmp_path / "case.yaml"
-    target.write_text((TINY / "profiles" / "case.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    return target
 
 
 def test_valid_profile_loads(profile):

@@ -4,28 +4,14 @@ country codes, conditions on the new facts, and the supplier left out of a tende
 from pathlib import Path
 
 import pytest
-from conftest import TINY, edit
+from conftest import edit
+from conftest import profile_errors as errors
 
 from clausegen import conditions as cond
 from clausegen.assembly import assemble
-from clausegen.errors import InputError
 from clausegen.loading import load_profile
 from clausegen.models import countries
 from clausegen.selection import select
-
-
-def errors(path: Path) -> list[str]:
-    with pytest.raises(InputError) as info:
-        load_profile(path)
-    return [d.format() for d in info.value.diagnostics]
-
-
-@pytest.fixture
-def profile(tmp_path) -> Path:
-    target = tmp_path / "case.yaml"
-    target.write_text((TINY / "profiles" / "case.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    return target
-
 
 # --- defaults --------------------------------------------------------------------------------------
 

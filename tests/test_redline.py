@@ -111,7 +111,7 @@ def test_terminal_and_markdown():
         "- {+in a documented format;+}\n"
         "- {+with checksums.+}\n"
         "Client Assets shall be destroyed.")
-    assert "\x1b[32;4m, backups included,\x1b[0m" in redline.terminal(paragraphs, color=True)
+    assert "\x1b[4;32m, backups included,\x1b[0m" in redline.terminal(paragraphs, color=True)
     assert redline.markdown(paragraphs) == (
         "The Supplier shall return all Client Data<ins>, **backups** included,</ins> within {{ days }} "
         "days<del>.</del><ins>:</ins>\n\n"

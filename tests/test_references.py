@@ -190,6 +190,9 @@ def test_a_cross_reference_is_in_the_body_colour_and_a_web_link_in_the_accent(ti
     fills = _fills(build(tiny, ("pdf",), ("security-appendix",))["security-appendix.pdf"])
     assert fills["clause 1.2"] == fills["Audits follow"] == (0.0,)
     assert fills["https://example.org"] != (0.0,)
+    html = build(tiny, ("html",), ("security-appendix",))["security-appendix.html"].decode()
+    assert '<a href="#clause-general.audit">' in html
+    assert 'a[href^="#"] { color: inherit; text-decoration: none; }' in html
 
 
 HYPERLINK_STYLE = ('<w:style w:type="character" w:styleId="Hyperlink"><w:name w:val="Hyperlink"/>'

@@ -19,8 +19,6 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,37 +29,11 @@ from clausegen.commands import emit, needs_out
 from clausegen.errors import Diagnostic, UsageError
 from clausegen.loading.diff_inputs import Pair, Side, load_pair
 from clausegen.models.catalogue import REQUIREMENT_NOT_CONTENT, Requirement
-from clausegen.models.document import Document
 from clausegen.models.library import CLAUSE_NOT_CONTENT, Clause, Library
 from clausegen.models.manifest import DocumentEntry, Manifest, ParameterValue
 from clausegen.pipeline import source_date_epoch
-from clausegen.rendering import docx as docx_rendering
 from clausegen.rendering import redline
-from clausegen.rendering.environment import escape_markdown
-
-
-@dataclass(frozen=True)
-class Entry:
-    kind: str  # heading | subheading | added | removed | changed | note | redline
-    text: str = ""
-    paragraphs: tuple[redline.Paragraph, ...] = ()
-
-
-@dataclass
-class Report:
-    title: str
-    subtitle: str
-    library_name: str = ""
-    library_version: str = ""
-    entries: list[Entry] = field(default_factory=list)
-    data: dict[str, Any] = field(default_factory=dict)
-
-    def add(self, kind: str, text: str = "", paragraphs: tuple[redline.Paragraph, ...] = ()) -> None:
-        self.entries.append(Entry(kind, text, paragraphs))
-
-    @property
-    def differs(self) -> bool:
-        return any(e.kind in ("added", "removed", "changed", "redline") for e in self.entries)
+from clausegen.rendering.diff_report import Report, format_docx, format_json, format_markdown, format_text
 
 
 def compare(pair: Pair) -> Report:
@@ -424,84 +396,6 @@ def _paragraph_data(paragraphs: tuple[redline.Paragraph, ...]) -> list[dict[str,
     return [{"paragraph": p.kind, "old_style": p.old_style, "new_style": p.new_style,
              "changes": [{"kind": c.kind, "text": c.text} for c in p.changes]}
             for p in paragraphs]
-
-
-# --- Output -------------------------------------------------------------------------------------
-
-_COLOURS = {"added": "\x1b[32m", "removed": "\x1b[31m", "changed": "\x1b[33m", "heading": "\x1b[1m",
-            "subheading": "\x1b[1m"}
-_SIGNS = {"added": "+ ", "removed": "- ", "changed": "~ ", "note": "    "}
-
-
-def format_text(report: Report, color: bool) -> str:
-    lines = [_paint(report.title, "heading", color), report.subtitle]
-    for entry in report.entries:
-        if entry.kind == "heading":
-            lines += ["", _paint(entry.text, "heading", color)]
-        elif entry.kind == "subheading":
-            lines.append(_paint("  " + entry.text, "subheading", color))
-        elif entry.kind == "redline":
-            lines.append(redline.terminal(entry.paragraphs, color, indent="      "))
-        else:
-            lines.append(_paint("  " + _SIGNS[entry.kind] + entry.text, entry.kind, color))
-    return "\n".join(lines) + "\n"
-
-
-def _paint(text: str, kind: str, color: bool) -> str:
-    return f"{_COLOURS[kind]}{text}\x1b[0m" if color and kind in _COLOURS else text
-
-
-def format_markdown(report: Report) -> str:
-    out = [f"# {escape_markdown(report.title)}", escape_markdown(report.subtitle)]
-    for entry in report.entries:
-        if entry.kind == "heading":
-            out.append(f"## {escape_markdown(entry.text)}")
-        elif entry.kind == "subheading":
-            out.append(f"### {escape_markdown(entry.text)}")
-        elif entry.kind == "redline":
-            out.append(redline.markdown(entry.paragraphs))
-        elif entry.kind == "note":
-            out.append(escape_markdown(entry.text))
-        else:
-            out.append(f"- **{entry.kind}:** {escape_markdown(entry.text)}")
-    return "\n\n".join(out) + "\n"
-
-
-def format_json(report: Report) -> str:
-    return json.dumps({"title": report.title, "subtitle": report.subtitle, "differs": report.differs,
-                       **report.data}, indent=2, ensure_ascii=False, default=str) + "\n"
-
-
-def format_docx(report: Report, template: tuple[bytes, str], epoch: int) -> bytes:
-    """The report as DOCX, each text change a Word revision (w:ins / w:del) by "clausegen" at the
-    build date (SOURCE_DATE_EPOCH, default 1980-01-01), so a lawyer can accept or reject it."""
-    stamp = datetime.fromtimestamp(epoch, tz=UTC)
-    tracked = redline.TrackedChanges(stamp.strftime("%Y-%m-%dT%H:%M:%SZ"), {})
-    document = Document(document_id="diff-report", title=report.title, subtitle=report.subtitle, marking="",
-                        client="", supplier="", profile_title="", library_name=report.library_name,
-                        library_version=report.library_version, sections=())
-    numbers = [0, 0]
-
-    def write(writer: Any) -> None:
-        tracked.style_ids.update({style.name: style.style_id for style in writer.docx.styles})
-        for entry in report.entries:
-            if entry.kind == "heading":
-                numbers[0], numbers[1] = numbers[0] + 1, 0
-                writer.heading(str(numbers[0]), entry.text, 1)
-            elif entry.kind == "subheading":
-                numbers[1] += 1
-                writer.heading(f"{numbers[0]}.{numbers[1]}", entry.text, 2)
-            elif entry.kind == "redline":
-                tracked.paragraphs(writer.body, entry.paragraphs)
-            elif entry.kind == "note":
-                writer.body.add_paragraph(entry.text, style="Body Text")
-            else:
-                paragraph = writer.body.add_paragraph(style="List Bullet")
-                paragraph.add_run(entry.kind.capitalize() + ": ").bold = True
-                paragraph.add_run(entry.text)
-
-    properties = docx_rendering.Properties(stamp.isoformat(), {"clausegen.report": "diff"})
-    return docx_rendering.build(document, template[0], template[1], properties, write)
 
 
 def is_build(arg: str) -> bool:

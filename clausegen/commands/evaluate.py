@@ -45,9 +45,9 @@ def tender(profile_path: Path, project: Project) -> Tender:
     selection = select(loaded.profile, project, loaded.located, [TENDER])
     if not selection.documents:
         why = next((reason for doc, reason in selection.skipped_documents if doc == TENDER), "")
-        raise InputError(Diagnostic(loaded.located.file, loaded.located.line(("procurement", "mode")),
-                                    "procurement.mode", f"this profile has no tender ({why})",
-                                    "answers are evaluated against a profile with procurement.mode: tender"))
+        raise InputError(Diagnostic.at(loaded.located.at(("procurement", "mode")),
+                                       "procurement.mode", f"this profile has no tender ({why})",
+                                       "answers are evaluated against a profile with procurement.mode: tender"))
     if problems := weight_problems(selection, loaded.located):
         raise InputError(problems)
     title = selection.documents[0].spec.title

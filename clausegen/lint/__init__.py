@@ -12,18 +12,18 @@ Everything here is a pure function of its inputs; cli.py prints.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from clausegen.errors import Diagnostic, UsageError, display_path
 from clausegen.lint import clauses, definitions, events, requirements
 from clausegen.lint.findings import RULES, Item, Rule, finding
-from clausegen.loading.strict_yaml import Located
 from clausegen.models.catalogue import Catalogue
 from clausegen.models.framework import Framework
 from clausegen.models.library import Clause, Library
 from clausegen.models.lint import LintTerms, Suppression
+from clausegen.models.location import Locator
 
 # The consistency rules (E-EVENT-*, T-*) read whole documents; the tests of the per-item rules
 # switch them off to keep their expected output about one rule.
@@ -47,7 +47,7 @@ class Report:
 
 
 def lint(library: Library, catalogue: Catalogue, frameworks: list[Framework] | tuple[Framework, ...],
-         located: dict[str, Located], terms: LintTerms) -> Report:
+         located: Mapping[str, Locator], terms: LintTerms) -> Report:
     """Every finding in the library and catalogue, with suppressions applied."""
     def where_in(file: str) -> Callable[[tuple], int | None]:
         loc = located.get(file)

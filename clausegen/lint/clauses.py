@@ -8,34 +8,19 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from jinja2 import Environment, TemplateSyntaxError, meta, nodes
 from packaging.version import Version
 
+from clausegen import analysis
+from clausegen.analysis import ENTITY, HTML_TAG, LATEX, OPENXML
 from clausegen.errors import Diagnostic
 from clausegen.lint.findings import Item, finding
 from clausegen.models.catalogue import Catalogue, Requirement
 from clausegen.models.framework import Framework
 from clausegen.models.library import Clause, Library
-from clausegen.models.profile import TEMPLATE_FIELDS
-from clausegen.rendering.template_filters import FORMAT_FILTERS
-from clausegen.rendering.walker import located_tokens
-from clausegen.validation import DERIVED_NAMES, GENERATED_NEEDS, TEMPLATE_GLOBALS
+from clausegen.validation import GENERATED_NEEDS
 
-HIDING_FILTERS = {"default", "d"}
-HIDING_TESTS = {"defined", "undefined", "none"}
-PROFILE_NAMES = set(TEMPLATE_FIELDS) | DERIVED_NAMES | TEMPLATE_GLOBALS
-
-# Lint only reads the syntax tree and never renders, so a plain environment parses: it accepts the
-# filters and constructs the sandbox refuses, which is what C-DEFAULT is there to point at.
-_PARSER = Environment(trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-_PARSER.filters.update(FORMAT_FILTERS)  # find_undeclared_variables compiles, and needs every filter name
-_LATEX = re.compile(r"\\(?:[A-Za-z]{2,})(?:\{|\b)|\$\$")
-_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);")
-_TAG = re.compile(r"<\?xml|<!--|</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>")
-# OpenXML (<w:p>, <w:br/>, <?xml ...?>): CommonMark does not read a prefixed name as HTML, so it
-# would print as text. A run of tags on one line is one finding.
-_XML_TAG = r"(?:<\?xml[^>]*>|</?[a-z]+:[A-Za-z][\w.-]*(?:\s[^<>]*)?/?>)"
-_OPENXML = re.compile(rf"(?<!\\){_XML_TAG}(?:[^<>\n]*{_XML_TAG})*")
+# C-DEFAULT tells which fix applies: a parameter, a profile field, or neither (then declare one).
+PROFILE_NAMES = analysis.template_names("markdown")
 
 
 def check_clause(clause: Clause, item: Item, frameworks: Sequence[Framework],
@@ -62,48 +47,34 @@ def _template_rules(parts: list[tuple[str, int, str]], declared: set[str], item:
     """C-SYNTAX, C-DEFAULT, C-PARAM-UNDECLARED over the parts; C-PARAM-UNUSED over them together."""
     out: list[Diagnostic] = []
     used: set[str] = set()
-    parsed_all = True
+    known_all = True
     for source, first_line, part in parts:
-        try:
-            ast = _PARSER.parse(source)
-        except TemplateSyntaxError as e:
-            parsed_all = False
-            out.append(finding(item.file, first_line + (0 if one_line else (e.lineno or 1) - 1), "C-SYNTAX",
-                               f"{part}: template syntax: {e.message}", "run `clausegen validate` for details",
-                               item.label))
+        facts = analysis.template_facts(source)
+
+        def line_of(lineno: int, first_line: int = first_line) -> int:
+            return first_line if one_line else first_line + lineno - 1
+
+        if facts.syntax or facts.unreadable:
+            known_all = False
+            message = f"template syntax: {facts.syntax[1]}" if facts.syntax else \
+                f"template cannot be read: {facts.unreadable}"
+            out.append(finding(item.file, line_of(facts.syntax[0] if facts.syntax else 1), "C-SYNTAX",
+                               f"{part}: {message}", "run `clausegen validate` for details", item.label))
             continue
-
-        def line_of(node: Any, first_line: int = first_line) -> int:
-            return first_line if one_line else first_line + node.lineno - 1
-
-        names = meta.find_undeclared_variables(ast)
-        used |= names
-        for node in ast.find_all((nodes.Filter, nodes.Test)):
-            hides = (isinstance(node, nodes.Filter) and node.name in HIDING_FILTERS) or \
-                    (isinstance(node, nodes.Test) and node.name in HIDING_TESTS)
-            if not hides:
-                continue
-            subject = _dotted(node.node)
-            what = f"`|{node.name}`" if isinstance(node, nodes.Filter) else f"`is {node.name}`"
-            root = subject.split(".")[0]
-            if root in declared:
-                fix = f"{root} always has a value (its declared default, or the profile's); print {{{{ {subject} }}}} as it is"
-            elif root in PROFILE_NAMES:
-                fix = f"a valid profile always sets {subject}; use it as it is"
-            else:
-                fix = f"declare {root or 'the value'} under parameters with a default, and print {{{{ {subject} }}}}"
-            out.append(finding(item.file, line_of(node), "C-DEFAULT",
-                               f"{part}: {what} on {subject or 'an expression'} hides a missing value", fix,
-                               item.label, subject))
-        for name in sorted(names - declared - PROFILE_NAMES):
-            name_node = next((n for n in ast.find_all(nodes.Name) if n.name == name), None)
+        for hidden in facts.hidden:
+            out.append(_hiding_finding(hidden, declared, line_of(hidden.line), part, item))
+        if facts.names is None:  # a filter no environment knows (validate names it): the names are unknown
+            known_all = False
+            continue
+        used |= set(facts.names)
+        for name in sorted(set(facts.names) - declared - PROFILE_NAMES):
             close = difflib.get_close_matches(name, sorted(declared), n=1)
             fix = (f"did you mean {{{{ {close[0]} }}}}? " if close else "") + \
                 f"otherwise declare it: parameters: {{{name}: {{type: integer, default: ..., description: \"...\"}}}}"
-            out.append(finding(item.file, line_of(name_node) if name_node else first_line, "C-PARAM-UNDECLARED",
+            out.append(finding(item.file, line_of(facts.names[name]), "C-PARAM-UNDECLARED",
                                f"{part}: {{{{ {name} }}}} is neither a declared parameter nor a profile field", fix,
                                item.label, name))
-    if parsed_all:
+    if known_all:
         for name in sorted(declared - used - needed):
             out.append(finding(item.file, item.line(*params_path, name), "C-PARAM-UNUSED",
                                f"parameter {name} is declared but the text never uses it",
@@ -111,28 +82,39 @@ def _template_rules(parts: list[tuple[str, int, str]], declared: set[str], item:
     return out
 
 
+def _hiding_finding(hidden: analysis.Hidden, declared: set[str], line: int, part: str, item: Item) -> Diagnostic:
+    subject = hidden.subject
+    root = subject.split(".")[0]
+    if root in declared:
+        fix = f"{root} always has a value (its declared default, or the profile's); print {{{{ {subject} }}}} as it is"
+    elif root in PROFILE_NAMES:
+        fix = f"a valid profile always sets {subject}; use it as it is"
+    else:
+        fix = f"declare {root or 'the value'} under parameters with a default, and print {{{{ {subject} }}}}"
+    return finding(item.file, line, "C-DEFAULT", f"{part}: {hidden.construct} on {subject or 'an expression'} "
+                   "hides a missing value", fix, item.label, subject)
+
+
 def _raw_in_markdown(body: str, first_line: int, item: Item) -> list[Diagnostic]:
     """Raw HTML/OpenXML tokens and raw-format blocks, found by the Markdown parser; LaTeX and entities by pattern."""
     out: list[Diagnostic] = []
-    for token, offset in located_tokens(_blank_tags(body)):
-        line = first_line + offset
-        if token.type in ("html_block", "html_inline"):
-            out.append(_raw_finding(token.content.strip(), line, "body", item))
-        elif (token.type == "fence" and "{=" in token.info) or (token.type in ("text", "code_inline")
-                                                                 and "{=" in token.content):
-            shown = token.info if token.type == "fence" else token.content
-            out.append(finding(item.file, line, "C-RAW", f"body: raw output block {_clip(shown)!r}",
-                               "write plain Markdown; every format is produced from it", item.label, shown))
-    for m in _OPENXML.finditer(_blank_tags(body)):
-        out.append(_raw_finding(m.group(), first_line + body.count("\n", 0, m.start()), "body", item))
-    out += _patterns(body, first_line, "body", item, (_LATEX, _ENTITY))
+    for markup in analysis.markdown_markup(analysis.blank_tags(body)):
+        line = first_line + markup.offset
+        if markup.kind == "html":
+            out.append(_raw_finding(markup.text.strip(), line, "body", item))
+        elif markup.kind in ("raw-block", "raw-attribute"):
+            out.append(finding(item.file, line, "C-RAW", f"body: raw output block {_clip(markup.text)!r}",
+                               "write plain Markdown; every format is produced from it", item.label, markup.text))
+    for _pattern, offset, markup_text in analysis.raw_matches(body, (OPENXML,)):
+        out.append(_raw_finding(markup_text, first_line + offset, "body", item))
+    out += _patterns(body, first_line, "body", item)
     return out
 
 
 def _raw_in_text(text: str, line: int | None, part: str, item: Item) -> list[Diagnostic]:
     """Requirement texts are printed verbatim in tables, so any markup shows up as literal characters."""
-    out = [_raw_finding(m.group(), line, part, item) for m in _TAG.finditer(_blank_tags(text))]
-    return out + _patterns(text, line, part, item, (_LATEX, _ENTITY), one_line=True)
+    out = [_raw_finding(markup, line, part, item) for _p, _o, markup in analysis.raw_matches(text, (HTML_TAG,))]
+    return out + _patterns(text, line, part, item, one_line=True)
 
 
 def _raw_finding(markup: str, line: int | None, part: str, item: Item) -> Diagnostic:
@@ -142,35 +124,24 @@ def _raw_finding(markup: str, line: int | None, part: str, item: Item) -> Diagno
                    _clip(markup))
 
 
-def _patterns(text: str, first_line: int | None, part: str, item: Item, patterns, one_line: bool = False):
+def _patterns(text: str, first_line: int | None, part: str, item: Item, one_line: bool = False) -> list[Diagnostic]:
     out = []
-    for pattern in patterns:
-        for m in pattern.finditer(_blank_tags(text)):
-            line = first_line if one_line or first_line is None else first_line + text.count("\n", 0, m.start())
-            if pattern is _ENTITY:
-                message, fix = f"{part}: HTML entity {m.group()!r}", "write the character itself"
-            else:
-                message, fix = f"{part}: LaTeX {m.group()!r}", "write plain text; layout comes from the templates"
-            out.append(finding(item.file, line, "C-RAW", message, fix, item.label, m.group()))
+    for pattern, offset, found in analysis.raw_matches(text, (LATEX, ENTITY)):
+        line = first_line if one_line or first_line is None else first_line + offset
+        if pattern is ENTITY:
+            message, fix = f"{part}: HTML entity {found!r}", "write the character itself"
+        else:
+            message, fix = f"{part}: LaTeX {found!r}", "write plain text; layout comes from the templates"
+        out.append(finding(item.file, line, "C-RAW", message, fix, item.label, found))
     return out
-
-
-def _blank_tags(text: str) -> str:
-    """Template tags replaced by spaces, so positions (and lines) stay where they were."""
-    return re.sub(r"\{\{.*?\}\}|\{%.*?%\}", lambda m: " " * len(m.group()), text, flags=re.DOTALL)
 
 
 def _sources(sources: list[str], frameworks: Sequence[Framework], item: Item, line: int | None) -> list[Diagnostic]:
-    known = [i.id for fw in frameworks for i in fw.items]
-    out = []
-    for source in sources:
-        if source not in set(known):
-            close = difflib.get_close_matches(source, known, n=1)
-            out.append(finding(item.file, line, "C-SOURCES", f"cites {source}, which the register does not list",
-                               (f"did you mean {close[0]}? " if close else "") +
-                               "cite an item id from frameworks/*.yaml, or register the item there",
-                               item.label, source))
-    return out
+    registered = dict.fromkeys(i.id for fw in frameworks for i in fw.items)
+    return [finding(item.file, line, "C-SOURCES", f"cites {source}, which the register does not list",
+                    (f"did you mean {close}? " if close else "") +
+                    "cite an item id from frameworks/*.yaml, or register the item there", item.label, source)
+            for source, close in analysis.unregistered(sources, registered)]
 
 
 def generated_needs(library: Library) -> frozenset[str]:
@@ -224,15 +195,6 @@ def undeclared_settings(library: Library, catalogue: Catalogue,
                                "declare it under parameters of the clause or requirement that uses it",
                                "", name))
     return out
-
-
-def _dotted(node: Any) -> str:
-    if isinstance(node, nodes.Name):
-        return node.name
-    if isinstance(node, nodes.Getattr):
-        inner = _dotted(node.node)
-        return f"{inner}.{node.attr}" if inner else ""
-    return ""
 
 
 def _clip(text: str, width: int = 40) -> str:

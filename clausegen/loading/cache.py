@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any
 
 # The modules whose code decides what an entry holds; editing any of them starts a new cache file.
-_PRODUCERS = ("loading/strict_yaml.py", "loading/cache.py", "rendering/environment.py", "validation.py",
+_PRODUCERS = ("loading/strict_yaml.py", "loading/cache.py", "rendering/environment.py",
+              "rendering/template_filters.py", "analysis.py",
               "models/profile.py", "__init__.py")
 _MAX_ENTRIES = 200_000  # a cache file is never allowed to grow without bound
 

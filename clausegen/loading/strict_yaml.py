@@ -22,13 +22,14 @@ from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
 from clausegen.errors import Diagnostic
+from clausegen.models.location import Source, YamlPath
 
 MAX_DEPTH = 40
 MAX_BYTES = 2_000_000
 _INT = re.compile(r"[-+]?[0-9]+")
 _STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
 
-Path_ = tuple[str | int, ...]
+Path_ = YamlPath
 
 
 @dataclass
@@ -49,6 +50,9 @@ class Located:
             if not path:
                 return None
             path = path[:-1]
+
+    def at(self, path: Path_) -> Source:
+        return Source(self.file, self.line(path))
 
 
 class _PlainResolver(BaseResolver):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 # --- Inlines ----------------------------------------------------------------------------------
 
@@ -197,3 +198,27 @@ def number_label(kind: str, n: int) -> str:
 def nobreak_text(text: str) -> str:
     """Plain text as the writers show it: the spaces inside identifiers are no-break spaces."""
     return IDENTIFIER.sub(lambda m: m.group().replace(" ", "\u00a0"), text)
+
+
+# --- Walking the tree ---------------------------------------------------------------------------
+
+# The method a writer has for each node type: visit_heading, visit_text ...
+NODE_METHODS: dict[type, str] = {
+    Heading: "visit_heading", Paragraph: "visit_paragraph", Note: "visit_note", ListBlock: "visit_list_block",
+    Table: "visit_table", SignatureBlock: "visit_signature_block",
+    Text: "visit_text", Strong: "visit_strong", Emphasis: "visit_emphasis", Link: "visit_link",
+    CrossRef: "visit_cross_ref", Term: "visit_term", NoBreak: "visit_no_break", SoftBreak: "visit_soft_break",
+    LineBreak: "visit_line_break",
+}
+
+
+class Visitor:
+    """The base of the tree's writers: `visit(node, *args)` calls the writer's method for the node's
+    type, with the same arguments. A node type a writer has no method for is a TypeError, never a
+    node silently left out of one format."""
+
+    def visit(self, node: Block | Inline, *args: Any) -> Any:
+        method = getattr(self, NODE_METHODS.get(type(node), ""), None)
+        if method is None:
+            raise TypeError(f"{type(self).__name__} cannot write {type(node).__name__}")
+        return method(node, *args)

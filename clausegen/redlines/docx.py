@@ -19,19 +19,18 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from html import escape  # XML-escapes text; quote=True also for attribute values in "..."
 from typing import Any
 
 from clausegen.models.document import Document
 from clausegen.redlines.structure import Block, TableDiff, compare
 from clausegen.rendering import docx as docx_rendering
 from clausegen.rendering import signatures
-from clausegen.rendering.docx import escape
 from clausegen.rendering.redline import AUTHOR, Change, Paragraph, _runs, marks
 
 STYLES = {"h1": "Heading 1", "h2": "Heading 2", "body": "Body Text", "note": "Body Text",
           "bullet": "List Bullet", "number": "List Number"}
 DATE_STEP = timedelta(minutes=2)
-_ATTR = {'"': "&quot;"}
 
 
 class _Revisions:
@@ -113,16 +112,16 @@ class _Body:
         width = self.writer.text_width // 635
         if a == b:
             if a:
-                self.writer._emit(signatures.docx_xml(a, self.style_ids, width, escape))
+                self.writer._emit(signatures.docx_xml(a, self.style_ids, width))
             return
         for kind, signatories in (("-", a), ("+", b)):
             if signatories:
                 self.revisions.new_paragraph()
-                self.writer._emit(_tracked_block(signatures.docx_xml(signatories, self.style_ids, width, escape),
+                self.writer._emit(_tracked_block(signatures.docx_xml(signatories, self.style_ids, width),
                                                  kind, self.revisions))
 
     def _style(self, style: str) -> str:
-        return escape(self.style_ids[STYLES[style]], _ATTR)
+        return escape(self.style_ids[STYLES[style]])
 
     def runs(self, changes: tuple[Change, ...]) -> str:
         out = []
@@ -138,7 +137,7 @@ class _Body:
     def table(self, table: TableDiff) -> None:
         total = sum(table.widths)
         twips = [self.writer.text_width * w // total // 635 for w in table.widths]
-        out = [f'<w:tbl><w:tblPr><w:tblStyle w:val="{escape(self.style_ids["Clause Table"], _ATTR)}"/>'
+        out = [f'<w:tbl><w:tblPr><w:tblStyle w:val="{escape(self.style_ids["Clause Table"])}"/>'
                f'<w:tblW w:w="{sum(twips)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
                '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
                'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>']
@@ -146,7 +145,7 @@ class _Body:
         out.append("</w:tblGrid>")
         header_kind = table.kind if table.kind in "+-" else "="
         for index, (kind, cells) in enumerate([(header_kind, table.columns), *((r.kind, r.cells) for r in table.rows)]):
-            style = escape(self.style_ids["Table Heading" if index == 0 else "Table Text"], _ATTR)
+            style = escape(self.style_ids["Table Heading" if index == 0 else "Table Text"])
             self.revisions.new_paragraph()
             revision = ""
             if kind in "+-":
@@ -183,5 +182,5 @@ def _run(text: str, bold: bool, italic: bool, deleted: bool) -> str:
         if i:
             pieces.append("<w:br/>")
         if line:
-            pieces.append(f'<{tag} xml:space="preserve">{escape(line)}</{tag}>')
+            pieces.append(f'<{tag} xml:space="preserve">{escape(line, quote=False)}</{tag}>')
     return f"<w:r>{props}{''.join(pieces)}</w:r>" if pieces else ""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from html import escape  # XML-escapes text; quote=True also for attribute values in "..."
 from typing import Any
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -38,22 +39,14 @@ from clausegen.models.tree import (
     Table,
     Term,
     Text,
+    Visitor,
     text_inlines,
 )
 from clausegen.rendering import signatures
 
-_ATTR = {'"': "&quot;"}
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 # (a)/(b) with (i)/(ii) below: added to the template's numbering when a document first needs it.
 OBLIGATION_LEVELS = (("lowerLetter", "(%1)", 357), ("lowerRoman", "(%2)", 714))
-
-
-def escape(text: str, entities: dict[str, str] | None = None) -> str:
-    """XML text escaping (xml.sax.saxutils would import urllib and ssl: 40 ms at start-up)."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    for char, entity in (entities or {}).items():
-        text = text.replace(char, entity)
-    return text
 
 
 def bookmark_name(anchor: str) -> str:
@@ -61,7 +54,7 @@ def bookmark_name(anchor: str) -> str:
     return "cg_" + hashlib.sha1(anchor.encode("utf-8")).hexdigest()[:16]
 
 
-class Writer:
+class Writer(Visitor):
     """Writes the document body with the template's styles: headings, paragraphs, lists, tables.
 
     This class adds them to a docxtpl Subdoc, for the reports that also add their own python-docx
@@ -103,20 +96,27 @@ class Writer:
             previous = block
 
     def block(self, block: Block, depth: int = 0, num: tuple[str, int] | None = None) -> None:
-        if isinstance(block, Heading):
-            self.heading(block.number, block.title, block.level, block.anchor)
-        elif isinstance(block, Paragraph):
-            self._paragraph("Body Text", self.inlines(block.inlines))
-        elif isinstance(block, Note):
-            self._paragraph("Note", self.inlines(block.inlines))
-        elif isinstance(block, ListBlock):
-            self.list_block(block, depth, num)
-        elif isinstance(block, Table):
-            self.table(block)
-        elif isinstance(block, SignatureBlock):
-            self._keep_with_next()  # the sentence before the block never stays behind on its own page
-            pairs = [(s.party, s.name) for s in block.signatories]
-            self._emit(signatures.docx_xml(pairs, self.style_ids, self.text_width // 635, escape))
+        self.visit(block, depth, num)
+
+    def visit_heading(self, block: Heading, depth: int, num: tuple[str, int] | None) -> None:
+        self.heading(block.number, block.title, block.level, block.anchor)
+
+    def visit_paragraph(self, block: Paragraph, depth: int, num: tuple[str, int] | None) -> None:
+        self._paragraph("Body Text", self.inlines(block.inlines))
+
+    def visit_note(self, block: Note, depth: int, num: tuple[str, int] | None) -> None:
+        self._paragraph("Note", self.inlines(block.inlines))
+
+    def visit_list_block(self, block: ListBlock, depth: int, num: tuple[str, int] | None) -> None:
+        self.list_block(block, depth, num)
+
+    def visit_table(self, block: Table, depth: int, num: tuple[str, int] | None) -> None:
+        self.table(block)
+
+    def visit_signature_block(self, block: SignatureBlock, depth: int, num: tuple[str, int] | None) -> None:
+        self._keep_with_next()  # the sentence before the block never stays behind on its own page
+        pairs = [(s.party, s.name) for s in block.signatories]
+        self._emit(signatures.docx_xml(pairs, self.style_ids, self.text_width // 635))
 
     def heading(self, number: str, title: str, level: int, anchor: str = "") -> None:
         # Word numbers the headings itself when the template's heading style is numbered; a house
@@ -156,7 +156,7 @@ class Writer:
     def _table(self, table: Table, width: int) -> None:
         total = sum(table.widths)
         twips = [width * w // total // 635 for w in table.widths]
-        out = [f'<w:tbl><w:tblPr><w:tblStyle w:val="{escape(self.style_ids["Clause Table"], _ATTR)}"/>'
+        out = [f'<w:tbl><w:tblPr><w:tblStyle w:val="{escape(self.style_ids["Clause Table"])}"/>'
                f'<w:tblW w:w="{sum(twips)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
                '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
                'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>']
@@ -165,7 +165,7 @@ class Writer:
         anchors = ("",) + (table.row_anchors or ("",) * len(table.rows))  # the columns row has none
         for row_index, (values, anchor) in enumerate(zip([table.columns, *table.rows], anchors, strict=True)):
             head = row_index < table.header_rows
-            style = escape(self.style_ids["Table Heading" if head else "Table Text"], _ATTR)
+            style = escape(self.style_ids["Table Heading" if head else "Table Text"])
             out.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if head else "") + "</w:trPr>")
             for column, (value, width) in enumerate(zip(values, twips, strict=True)):
                 out.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
@@ -176,35 +176,45 @@ class Writer:
         self._emit("".join(out))
 
     def inlines(self, nodes: tuple[Inline, ...], bold: bool = False, italic: bool = False) -> str:
-        out: list[str] = []
-        for node in nodes:
-            if isinstance(node, Text):
-                out.append(_run(node.text, bold, italic))
-            elif isinstance(node, (Strong, Emphasis)):
-                strong = isinstance(node, Strong)
-                out.append(self.inlines(node.children, bold or strong, italic or not strong))
-            elif isinstance(node, Term):
-                out.append(_run(node.text, True, italic))
-            elif isinstance(node, NoBreak):
-                out.append(_run(node.text, bold, italic, nobreak=True))
-            elif isinstance(node, SoftBreak):
-                out.append(_run(" ", bold, italic))
-            elif isinstance(node, LineBreak):
-                out.append(_run("\n"))
-            elif isinstance(node, CrossRef):  # in the body's own style, as a contract prints it
-                out.append(f'<w:hyperlink w:anchor="{bookmark_name(node.anchor)}" w:history="1">'
-                           f'{_run(node.text, bold, italic)}</w:hyperlink>' if node.anchor else _run(node.text, bold, italic))
-            elif isinstance(node, Link):
-                rel = self.docx.part.relate_to(node.target, RT.HYPERLINK, is_external=True)
-                out.append(self._hyperlink(f'r:id="{escape(rel, _ATTR)}"', self.inlines(node.children, bold, italic)))
-        return "".join(out)
+        return "".join(self.visit(node, bold, italic) for node in nodes)
+
+    def visit_text(self, node: Text, bold: bool, italic: bool) -> str:
+        return _run(node.text, bold, italic)
+
+    def visit_strong(self, node: Strong, bold: bool, italic: bool) -> str:
+        return self.inlines(node.children, True, italic)
+
+    def visit_emphasis(self, node: Emphasis, bold: bool, italic: bool) -> str:
+        return self.inlines(node.children, bold, True)
+
+    def visit_term(self, node: Term, bold: bool, italic: bool) -> str:
+        return _run(node.text, True, italic)
+
+    def visit_no_break(self, node: NoBreak, bold: bool, italic: bool) -> str:
+        return _run(node.text, bold, italic, nobreak=True)
+
+    def visit_soft_break(self, node: SoftBreak, bold: bool, italic: bool) -> str:
+        return _run(" ", bold, italic)
+
+    def visit_line_break(self, node: LineBreak, bold: bool, italic: bool) -> str:
+        return _run("\n")
+
+    def visit_cross_ref(self, node: CrossRef, bold: bool, italic: bool) -> str:
+        """In the body's own style, as a contract prints it."""
+        if not node.anchor:
+            return _run(node.text, bold, italic)
+        return f'<w:hyperlink w:anchor="{bookmark_name(node.anchor)}" w:history="1">{_run(node.text, bold, italic)}</w:hyperlink>'
+
+    def visit_link(self, node: Link, bold: bool, italic: bool) -> str:
+        rel = self.docx.part.relate_to(node.target, RT.HYPERLINK, is_external=True)
+        return self._hyperlink(f'r:id="{escape(rel)}"', self.inlines(node.children, bold, italic))
 
     def _hyperlink(self, target: str, runs: str) -> str:
         """A web link, in the template's Hyperlink style where it has one (merged into a run's own
         properties: a run has one w:rPr, with w:rStyle first)."""
         style = self.style_ids.get("Hyperlink")
         if style:
-            tag = f'<w:rStyle w:val="{escape(style, _ATTR)}"/>'
+            tag = f'<w:rStyle w:val="{escape(style)}"/>'
             runs = re.sub(r"<w:r>(<w:rPr>)?", lambda m: f"<w:r><w:rPr>{tag}" + ("" if m.group(1) else "</w:rPr>"), runs)
         return f'<w:hyperlink {target} w:history="1">{runs}</w:hyperlink>'
 
@@ -219,7 +229,7 @@ class Writer:
         numbering = f'<w:numPr><w:ilvl w:val="{num[1]}"/><w:numId w:val="{num[0]}"/></w:numPr>' if num else ""
         if continued:  # a second paragraph of a list item: indented like it, without a number
             numbering = '<w:numPr><w:ilvl w:val="0"/><w:numId w:val="0"/></w:numPr>'
-        self._emit(f'<w:p><w:pPr><w:pStyle w:val="{escape(self.style_ids[style], _ATTR)}"/>{numbering}</w:pPr>'
+        self._emit(f'<w:p><w:pPr><w:pStyle w:val="{escape(self.style_ids[style])}"/>{numbering}</w:pPr>'
                    + runs + "</w:p>")
 
     def _emit(self, xml: str) -> None:
@@ -329,7 +339,7 @@ def _run(text: str, bold: bool = False, italic: bool = False, nobreak: bool = Fa
             if nobreak:
                 pieces += _nobreak(chunk)
             elif chunk:
-                pieces.append(f'<w:t xml:space="preserve">{escape(chunk)}</w:t>')
+                pieces.append(f'<w:t xml:space="preserve">{escape(chunk, quote=False)}</w:t>')
     return f"<w:r>{props}{''.join(pieces)}</w:r>"
 
 
@@ -340,7 +350,7 @@ def _nobreak(text: str) -> list[str]:
         if k:
             out.append("<w:noBreakHyphen/>")
         if chunk:
-            out.append(f'<w:t xml:space="preserve">{escape(chunk)}</w:t>')
+            out.append(f'<w:t xml:space="preserve">{escape(chunk, quote=False)}</w:t>')
     return out
 
 

@@ -63,8 +63,9 @@ _JINJA_FILTERS = frozenset({
 })
 # Plus the formatting layer (template_filters.py): days, months, date, amount and the rest.
 ALLOWED_FILTERS = _JINJA_FILTERS | frozenset(FORMAT_FILTERS)
-FORBIDDEN_FILTERS = {"default", "d", "attr"}  # refused with a reason of their own
-FORBIDDEN_TESTS = {"defined", "undefined", "none"}
+HIDING_FILTERS = frozenset({"default", "d"})  # they hide a missing value, as these tests do:
+FORBIDDEN_TESTS = frozenset({"defined", "undefined", "none"})
+FORBIDDEN_FILTERS = HIDING_FILTERS | {"attr"}  # refused with a reason of their own
 
 # Attributes (methods) allowed per type; every other attribute of every other object is refused.
 _STR_METHODS = frozenset({

@@ -23,11 +23,13 @@ from clausegen.models.tree import (
     NoBreak,
     Note,
     Paragraph,
+    SignatureBlock,
     SoftBreak,
     Strong,
     Table,
     Term,
     Text,
+    Visitor,
     number_label,
 )
 from clausegen.rendering import signatures
@@ -93,61 +95,88 @@ def table(t: Table) -> str:
 
 
 def inlines(nodes: tuple[Inline, ...]) -> str:
-    out: list[str] = []
-    after_break = False
-    for node in nodes:
-        if isinstance(node, Text):
-            text = escape_markdown(node.text)
-            out.append(keep_line_start_spaces("\n" + text)[1:] if after_break else text)
-        elif isinstance(node, (NoBreak, CrossRef)):
-            out.append(escape_markdown(node.text))
-        elif isinstance(node, (Strong, Term)):
-            out.append("**" + (inlines(node.children) if isinstance(node, Strong) else escape_markdown(node.text)) + "**")
-        elif isinstance(node, Emphasis):
-            out.append("*" + inlines(node.children) + "*")
-        elif isinstance(node, Link):
-            out.append(f"[{inlines(node.children)}](<{node.target.replace('>', '%3E')}>)")
-        elif isinstance(node, SoftBreak):
-            out.append("\n")
-        elif isinstance(node, LineBreak):
-            out.append("\\\n")
-        after_break = isinstance(node, LineBreak)
-    return "".join(out)
+    return _WRITERS[False].inlines(nodes)
 
 
 def blocks(nodes: Iterable[Block], source: bool = False) -> str:
     """The blocks as Markdown. `source`: as clause source, obligations as `1)` lists that the
     walker reads back as the same tree (the redline compares such text), not as "(a)" lines."""
-    return "\n\n".join(_block(node, source) for node in nodes)
+    return _WRITERS[source].blocks(nodes)
 
 
-def _block(node: Block, source: bool) -> str:
-    if isinstance(node, Heading):
+class _Writer(Visitor):
+    def __init__(self, source: bool) -> None:
+        self.source = source
+
+    def blocks(self, nodes: Iterable[Block]) -> str:
+        return "\n\n".join(self.visit(node) for node in nodes)
+
+    def visit_heading(self, node: Heading) -> str:
         return f"{'#' * (node.level + 1)} {node.number} {escape_markdown(node.title)}"
-    if isinstance(node, Paragraph):
-        return inlines(node.inlines)
-    if isinstance(node, Note):
-        return "\n".join("> " + line for line in inlines(node.inlines).split("\n"))
-    if isinstance(node, ListBlock):
-        return _list(node, source)
-    if isinstance(node, Table):
+
+    def visit_paragraph(self, node: Paragraph) -> str:
+        return self.inlines(node.inlines)
+
+    def visit_note(self, node: Note) -> str:
+        return "\n".join("> " + line for line in self.inlines(node.inlines).split("\n"))
+
+    def visit_table(self, node: Table) -> str:
         return table(node)
-    return signatures.markdown([(s.party, s.name) for s in node.signatories], escape_markdown)
+
+    def visit_signature_block(self, node: SignatureBlock) -> str:
+        return signatures.markdown([(s.party, s.name) for s in node.signatories], escape_markdown)
+
+    def visit_list_block(self, node: ListBlock) -> str:
+        """Bullets as `-` and numbered items as `1.` Markdown lists; obligations as paragraphs that
+        start with their label, (a) or (i), which Markdown has no list for."""
+        if node.kind in ("alpha", "roman") and not self.source:
+            return "\n\n".join(f"({number_label(node.kind, n)}) " + self.blocks(item.blocks)
+                                 for n, item in enumerate(node.items, start=1))
+        items = []
+        for n, item in enumerate(node.items, start=1):
+            marker = "-" if node.kind == "bullet" else f"{n}." if node.kind == "decimal" else f"{n})"
+            indent = " " * (len(marker) + 1)
+            lines = self.blocks(item.blocks).split("\n")
+            items.append(marker + " " + "\n".join([lines[0]] + [indent + line if line else "" for line in lines[1:]]))
+        return "\n".join(items)
+
+    def inlines(self, nodes: tuple[Inline, ...]) -> str:
+        out: list[str] = []
+        after_break = False
+        for node in nodes:
+            out.append(self.visit(node, after_break))
+            after_break = isinstance(node, LineBreak)
+        return "".join(out)
+
+    def visit_text(self, node: Text, after_break: bool) -> str:
+        text = escape_markdown(node.text)
+        return keep_line_start_spaces("\n" + text)[1:] if after_break else text
+
+    def visit_no_break(self, node: NoBreak | CrossRef, after_break: bool) -> str:
+        return escape_markdown(node.text)
+
+    visit_cross_ref = visit_no_break
+
+    def visit_strong(self, node: Strong, after_break: bool) -> str:
+        return "**" + self.inlines(node.children) + "**"
+
+    def visit_term(self, node: Term, after_break: bool) -> str:
+        return "**" + escape_markdown(node.text) + "**"
+
+    def visit_emphasis(self, node: Emphasis, after_break: bool) -> str:
+        return "*" + self.inlines(node.children) + "*"
+
+    def visit_link(self, node: Link, after_break: bool) -> str:
+        return f"[{self.inlines(node.children)}](<{node.target.replace('>', '%3E')}>)"
+
+    def visit_soft_break(self, node: SoftBreak, after_break: bool) -> str:
+        return "\n"
+
+    def visit_line_break(self, node: LineBreak, after_break: bool) -> str:
+        return "\\\n"
 
 
-def _list(node: ListBlock, source: bool) -> str:
-    """Bullets as `-` and numbered items as `1.` Markdown lists; obligations as paragraphs that
-    start with their label, (a) or (i), which Markdown has no list for."""
-    if node.kind in ("alpha", "roman") and not source:
-        return "\n\n".join(f"({number_label(node.kind, n)}) " + blocks(item.blocks)
-                             for n, item in enumerate(node.items, start=1))
-    items = []
-    for n, item in enumerate(node.items, start=1):
-        marker = "-" if node.kind == "bullet" else f"{n}." if node.kind == "decimal" else f"{n})"
-        indent = " " * (len(marker) + 1)
-        lines = blocks(item.blocks, source).split("\n")
-        items.append(marker + " " + "\n".join([lines[0]] + [indent + line if line else "" for line in lines[1:]]))
-    return "\n".join(items)
+_WRITERS = {False: _Writer(False), True: _Writer(True)}
 
 
 def write(document: Document) -> str:

@@ -33,6 +33,7 @@ from clausegen.models.tree import (
     Table,
     Term,
     Text,
+    Visitor,
     text_inlines,
 )
 from clausegen.rendering import signatures
@@ -64,7 +65,7 @@ def document(doc: Document, target: str, meta: dict[str, str] | None = None) -> 
     return json.dumps(ast, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-class _Writer:
+class _Writer(Visitor):
     def __init__(self, typst: bool) -> None:
         self.typst = typst
 
@@ -105,25 +106,33 @@ class _Writer:
         return [self.block(block)]
 
     def block(self, block: Block, tight: bool = False) -> dict[str, Any]:
-        if isinstance(block, Heading):
-            # The templates write the document title as the one level-1 heading.
-            return {"t": "Header", "c": [block.level + 1, [block.anchor, [], []],
-                                         self.inlines(text_inlines(f"{block.number} {block.title}"))]}
-        if isinstance(block, Paragraph):
-            return {"t": "Plain" if tight else "Para", "c": self.line_start(self.inlines(block.inlines))}
-        if isinstance(block, Note):
-            return {"t": "BlockQuote", "c": [{"t": "Para", "c": self.inlines(block.inlines)}]}
-        if isinstance(block, ListBlock):
-            return self.list_block(block)
-        if isinstance(block, Table):
-            return self.table(block)
-        if isinstance(block, SignatureBlock):  # the templates draw `signature-block` as lines to sign on
-            pairs = [(s.party, s.name) for s in block.signatories]
-            return {"t": "Div", "c": [_NO_ATTR, [
-                {"t": "Div", "c": [["signature-block", [], []], [self.table(Table(
-                    rows[0][1], tuple(row for _, row in rows[1:]), (1,) * len(rows[0][1])))]]}
-                for rows in signatures.grid(pairs)]]}
-        raise TypeError(f"not a block: {block!r}")
+        node: dict[str, Any] = self.visit(block, tight)
+        return node
+
+    def visit_heading(self, block: Heading, tight: bool) -> dict[str, Any]:
+        # The templates write the document title as the one level-1 heading.
+        return {"t": "Header", "c": [block.level + 1, [block.anchor, [], []],
+                                     self.inlines(text_inlines(f"{block.number} {block.title}"))]}
+
+    def visit_paragraph(self, block: Paragraph, tight: bool) -> dict[str, Any]:
+        return {"t": "Plain" if tight else "Para", "c": self.line_start(self.inlines(block.inlines))}
+
+    def visit_note(self, block: Note, tight: bool) -> dict[str, Any]:
+        return {"t": "BlockQuote", "c": [{"t": "Para", "c": self.inlines(block.inlines)}]}
+
+    def visit_list_block(self, block: ListBlock, tight: bool) -> dict[str, Any]:
+        return self.list_block(block)
+
+    def visit_table(self, block: Table, tight: bool) -> dict[str, Any]:
+        return self.table(block)
+
+    def visit_signature_block(self, block: SignatureBlock, tight: bool) -> dict[str, Any]:
+        """The templates draw `signature-block` as lines to sign on."""
+        pairs = [(s.party, s.name) for s in block.signatories]
+        return {"t": "Div", "c": [_NO_ATTR, [
+            {"t": "Div", "c": [["signature-block", [], []], [self.table(Table(
+                rows[0][1], tuple(row for _, row in rows[1:]), (1,) * len(rows[0][1])))]]}
+            for rows in signatures.grid(pairs)]]}
 
     def list_block(self, block: ListBlock) -> dict[str, Any]:
         tight = all(len(item.blocks) <= 2 for item in block.items)
@@ -153,29 +162,40 @@ class _Writer:
     def inlines(self, nodes: tuple[Inline, ...]) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
         for node in nodes:
-            if isinstance(node, Text) and self.typst and out and out[-1]["t"] in _CALLS and node.text[:1] in ".([":
-                # pandoc writes strong, emph and link as function calls: a "." or bracket right
-                # after one would continue the call ("#strong[US].Before"), so it is escaped.
-                out += [_raw("\\" + node.text[0]), *self.text(node.text[1:])]
-            elif isinstance(node, Text):
-                out += self.text(node.text, after_break=bool(out) and out[-1]["t"] == "LineBreak")
-            elif isinstance(node, (Strong, Term)):
-                out.append({"t": "Strong", "c": self.inlines(node.children if isinstance(node, Strong)
-                                                             else (Text(node.text),))})
-            elif isinstance(node, Emphasis):
-                out.append({"t": "Emph", "c": self.inlines(node.children)})
-            elif isinstance(node, NoBreak):
-                out += self.nobreak(node.text)
-            elif isinstance(node, CrossRef):
-                shown = self.nobreak(node.text)
-                out += [{"t": "Link", "c": [_NO_ATTR, shown, ["#" + node.anchor, ""]]}] if node.anchor else shown
-            elif isinstance(node, Link):
-                out.append({"t": "Link", "c": [_NO_ATTR, self.inlines(node.children), [node.target, ""]]})
-            elif isinstance(node, SoftBreak):
-                out.append({"t": "Space"})  # a Typst line must never start with a value's text
-            elif isinstance(node, LineBreak):
-                out.append({"t": "LineBreak"})
+            out += self.visit(node, out)
         return out
+
+    def visit_text(self, node: Text, before: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if self.typst and before and before[-1]["t"] in _CALLS and node.text[:1] in ".([":
+            # pandoc writes strong, emph and link as function calls: a "." or bracket right
+            # after one would continue the call ("#strong[US].Before"), so it is escaped.
+            return [_raw("\\" + node.text[0]), *self.text(node.text[1:])]
+        return self.text(node.text, after_break=bool(before) and before[-1]["t"] == "LineBreak")
+
+    def visit_strong(self, node: Strong, before: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{"t": "Strong", "c": self.inlines(node.children)}]
+
+    def visit_term(self, node: Term, before: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{"t": "Strong", "c": self.inlines((Text(node.text),))}]
+
+    def visit_emphasis(self, node: Emphasis, before: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{"t": "Emph", "c": self.inlines(node.children)}]
+
+    def visit_no_break(self, node: NoBreak, before: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return self.nobreak(node.text)
+
+    def visit_cross_ref(self, node: CrossRef, before: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        shown = self.nobreak(node.text)
+        return [{"t": "Link", "c": [_NO_ATTR, shown, ["#" + node.anchor, ""]]}] if node.anchor else shown
+
+    def visit_link(self, node: Link, before: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{"t": "Link", "c": [_NO_ATTR, self.inlines(node.children), [node.target, ""]]}]
+
+    def visit_soft_break(self, node: SoftBreak, before: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{"t": "Space"}]  # a Typst line must never start with a value's text
+
+    def visit_line_break(self, node: LineBreak, before: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{"t": "LineBreak"}]
 
     def text(self, text: str, after_break: bool = False) -> list[dict[str, Any]]:
         """One Str for a whole run of text, spaces included: pandoc's writers print a Str's spaces

@@ -25,6 +25,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from clausegen.models import tree
+from clausegen.rendering import terminal as terminal_text
 from clausegen.rendering.environment import escape_markdown
 from clausegen.rendering.walker import parse
 
@@ -188,8 +189,6 @@ def _split(text: str, bold: bool, italic: bool) -> list[Token]:
 
 # --- Terminal and Markdown ----------------------------------------------------------------------
 
-_ANSI = {"-": "\x1b[31;9m", "+": "\x1b[32;4m"}
-_RESET = "\x1b[0m"
 _MARKERS = {"bullet": "- ", "number": "1. ", "body": ""}
 
 
@@ -217,14 +216,21 @@ def terminal(paragraphs: tuple[Paragraph, ...], color: bool, indent: str = "    
     """Deletions red and struck through, insertions green and underlined; without colour
     `[-deleted-]` and `{+inserted+}` (the wdiff convention). Unchanged paragraphs away from a
     change are left out and counted."""
-    lines = []
+    return terminal_text.paint(terminal_parts(paragraphs, color, indent), color)
+
+
+def terminal_parts(paragraphs: tuple[Paragraph, ...], color: bool, indent: str = "    ") -> list[terminal_text.Part]:
+    """What terminal() prints, as styled parts, for a caller that paints a whole report at once."""
+    parts: list[terminal_text.Part] = []
     for p, marker in _numbered(in_context(paragraphs)):
+        if parts:
+            parts.append(("\n", ""))
         if isinstance(p, int):
-            lines.append(indent + _skipped(p))
+            parts.append((indent + _skipped(p), ""))
             continue
-        text = "".join(_term(c, color) for c in p.changes)
-        lines.append(indent + marker + text)
-    return "\n".join(lines)
+        parts.append((indent + marker, ""))
+        parts += [_term(c, color) for c in p.changes]
+    return parts
 
 
 def _numbered(items: list[Paragraph | int]):
@@ -239,12 +245,12 @@ def _numbered(items: list[Paragraph | int]):
             yield p, f"{n}. "
 
 
-def _term(change: Change, color: bool) -> str:
+def _term(change: Change, color: bool) -> terminal_text.Part:
     if change.kind == "=":
-        return change.text
+        return change.text, ""
     if color:
-        return _ANSI[change.kind] + change.text + _RESET
-    return f"[-{change.text}-]" if change.kind == "-" else f"{{+{change.text}+}}"
+        return change.text, "deleted" if change.kind == "-" else "inserted"
+    return f"[-{change.text}-]" if change.kind == "-" else f"{{+{change.text}+}}", ""
 
 
 def markdown(paragraphs: tuple[Paragraph, ...]) -> str:

@@ -9,6 +9,7 @@ paragraph style and `Signature Table` table style, so a house template restyles 
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Sequence
 
 FIELDS = ("Signature", "Name", "Title", "Date and place")
@@ -54,12 +55,11 @@ def pandoc_markdown(signatories: Sequence[tuple[str, str]], cell: Callable[[str]
     return "\n\n".join(out)
 
 
-def docx_xml(signatories: Sequence[tuple[str, str]], style_ids: dict[str, str], text_width: int,
-             escape: Callable[..., str]) -> str:
+def docx_xml(signatories: Sequence[tuple[str, str]], style_ids: dict[str, str], text_width: int) -> str:
     """The block as Word tables (one per pair of signatories); `text_width` in twips."""
     # A house template made before signature blocks may lack their styles: body text and no table style.
-    paragraph_style = escape(style_ids.get("Signature", style_ids["Body Text"]), {'"': "&quot;"})
-    table_style = escape(style_ids["Signature Table"], {'"': "&quot;"}) if "Signature Table" in style_ids else ""
+    paragraph_style = html.escape(style_ids.get("Signature", style_ids["Body Text"]))
+    table_style = html.escape(style_ids["Signature Table"]) if "Signature Table" in style_ids else ""
     column = (text_width - GAP) // 2
     widths = (column, GAP, column)
     out = []
@@ -83,7 +83,7 @@ def docx_xml(signatories: Sequence[tuple[str, str]], style_ids: dict[str, str], 
                 props = f'<w:tcW w:w="{width}" w:type="dxa"/>{borders}'
                 look = {"party": "<w:b/>", "caption": '<w:color w:val="595959"/><w:sz w:val="18"/>'}.get(kind, "")
                 run = (f'<w:r>{f"<w:rPr>{look}</w:rPr>" if look else ""}'
-                       f'<w:t xml:space="preserve">{escape(value)}</w:t></w:r>') if value else ""
+                       f'<w:t xml:space="preserve">{html.escape(value, quote=False)}</w:t></w:r>') if value else ""
                 out.append(f'<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr><w:pStyle w:val="{paragraph_style}"/>'
                            f"</w:pPr>{run}</w:p></w:tc>")
             out.append("</w:tr>")
