@@ -91,7 +91,8 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
     selection = select(loaded.profile, project, loaded.located, list(options.documents) if options.documents else None)
     if weights := weight_problems(selection, loaded.located):
         raise InputError(weights)
-    doubts = [d.format() for d in contract_checks.doubtful(selection.profile, loaded.located, options.today)]
+    doubts = [d.format() for d in contract_checks.doubtful(selection.profile, loaded.located, options.today)
+              + contract_checks.remedy_ladder(selection.parameters, loaded.located)]
     templates = loading.load_templates(options.templates, [d.document_id for d in selection.documents])
     base = manifests.inputs(selection, project, loaded)
     winner = None
@@ -106,7 +107,8 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
     if not force and options.baseline is None and manifests.up_to_date(folder, key):
         return BuildResult(selection.profile.id, folder, "unchanged", [], _warnings(selection) + doubts), None
     if "pdf" in options.formats:
-        prestart(FONT_PATHS)  # the Typst worker starts while the documents are assembled
+        # Typst workers start while the documents are assembled, one for each export thread.
+        prestart(FONT_PATHS, min(EXPORT_THREADS, len(selection.documents)))
     everything = select(loaded.profile, project, loaded.located) if options.documents else None
     documents = assemble(selection, project, loaded.located, everything)
     if impossible := contract_checks.impossible(selection.profile, selection.parameters, loaded.located):
