@@ -36,7 +36,10 @@ DERIVED = {
     "supplier_known": FieldSpec("bool"),
     "supplier_outside_eea": FieldSpec("bool"),
     "remote_access_countries": FieldSpec("list"),
+    "minimum_requirements": FieldSpec("bool"),
 }
+# Derived from the selected requirements, so only clauses and documents may test them.
+FROM_REQUIREMENTS = frozenset({"minimum_requirements"})
 
 
 def schema(levels: list[str], tiers: list[str]) -> dict[str, FieldSpec]:

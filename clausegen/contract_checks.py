@@ -3,6 +3,8 @@
 - An Exit Period longer than the whole term puts the notice date before the Agreement starts:
   the documents would state an impossible date, so it is an ERROR naming the parameter (or the
   term, when the period is the library's default).
+- A corrective action plan not due before the end of the Remedy Period (a profile's parameters) is a
+  WARNING: the plan could not set a date for restoring compliance, but the text still binds.
 - A document marked final whose contract starts before its own date (document.date), or before
   today when it has none, is a WARNING: back-dated contracts exist, and "today" is a clock that
   must never change what is written, so it only ever adds a line to the messages.
@@ -55,3 +57,18 @@ def doubtful(profile: Any, located: Locator, today: dt.date | None) -> list[Diag
     return [Diagnostic.at(located.at(("contract", "start")), "contract.start",
                           f"the document is marked final but the contract starts on {start.isoformat()}, before {what} "
                           f"({reference.isoformat()})", "check contract.start, or mark the document draft")]
+
+
+def remedy_ladder(parameters: dict[str, Any], located: Locator) -> list[Diagnostic]:
+    """Warning: the corrective action plan must fall due before compliance has to be restored."""
+    if "corrective_plan_days" not in parameters or "deficiency_remedy_days" not in parameters:
+        return []
+    plan, remedy = parameters["corrective_plan_days"], parameters["deficiency_remedy_days"]
+    if plan.value < remedy.value:
+        return []
+    name = "corrective_plan_days" if plan.origin == "profile" or remedy.origin != "profile" else "deficiency_remedy_days"
+    given = parameters[name].origin == "profile"
+    return [Diagnostic.at(located.at(("parameters", name) if given else ("parameters",)), f"parameters.{name}",
+                          f"the corrective action plan is due after {plan.value} days and compliance must be restored "
+                          f"after {remedy.value} days: the plan falls due no earlier than the end of the Remedy Period",
+                          "make corrective_plan_days shorter than deficiency_remedy_days")]

@@ -104,6 +104,11 @@ def weight_problems(selection: Selection, located: Locator) -> list[Diagnostic]:
         if req_id not in picks:
             problems.append(Diagnostic.at(where, field, f"{req_id} is not a requirement of this profile",
                                           "weight the award criteria `clausegen explain` lists for it"))
+        elif picks[req_id].legal_duty:
+            problems.append(Diagnostic.at(where, field, f"{req_id} implements a duty of law "
+                                          f"({', '.join(picks[req_id].legal_duty)}), so it is a minimum requirement "
+                                          "whatever procurement.requirements_as says; only award criteria are weighted",
+                                          "remove the weight"))
         elif picks[req_id].marked_as != "award":
             problems.append(Diagnostic.at(where, field, f"{req_id} is a minimum requirement here; only "
                                           "award criteria are weighted", "remove the weight, or mark it as an award "

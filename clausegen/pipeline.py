@@ -135,7 +135,8 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
     selection = select(loaded.profile, project, loaded.located, list(options.documents) if options.documents else None)
     if weights := weight_problems(selection, loaded.located):
         raise InputError(weights)
-    doubts = [d.format() for d in contract_checks.doubtful(selection.profile, loaded.located, options.today)]
+    doubts = [d.format() for d in contract_checks.doubtful(selection.profile, loaded.located, options.today)
+              + contract_checks.remedy_ladder(selection.parameters, loaded.located)]
     templates = loading.load_templates(options.templates, [d.document_id for d in selection.documents])
     base = manifests.inputs(selection, project, loaded)
     winner = None

@@ -47,6 +47,8 @@ class RequirementPick:
     reason: str
     marked_as: str  # minimum | award
     added: bool  # taken from a higher level by tailoring.add
+    legal_duty: tuple[str, ...] = ()  # the law items it cites, when the law makes it a minimum requirement
+    duty_reason: str = ""  # the `mandatory` condition that held
 
 
     def in_document(self, document_id: str) -> bool:
@@ -106,6 +108,9 @@ def select(profile: Profile, project: Project, located: Locator, documents: list
     facts = derive(profile, list(library.meta.risk_tiers), project.tier_conditions, list(catalogue.meta.levels),
                    project.fields)
 
+    requirements, omitted_reqs = _select_requirements(profile, project, facts, located, out)
+    facts.values["minimum_requirements"] = any(p.marked_as == "minimum" and p.in_document(TENDER_DOCUMENT)
+                                               for p in requirements)
     chosen = _choose_versions(profile, project, located, out)
     picks_by_doc: dict[str, list[ClausePick]] = {d: [] for d in library.meta.documents}
     omitted_by_doc: dict[str, list[ClauseOmission]] = {d: [] for d in library.meta.documents}
@@ -121,7 +126,6 @@ def select(profile: Profile, project: Project, located: Locator, documents: list
             else:
                 omitted_by_doc[doc_id].append(ClauseOmission(clause.id, clause.version, why))
 
-    requirements, omitted_reqs = _select_requirements(profile, project, facts, located, out)
     parameters = _resolve_parameters(profile, project, facts, located, out)
     out.raise_if_any()
 
@@ -138,7 +142,8 @@ def select(profile: Profile, project: Project, located: Locator, documents: list
                        key=lambda p: (order[p.clause.documents[doc_id]], p.clause.order, p.clause.id))
         selected_docs.append(DocumentSelection(doc_id, spec, why, tuple(picks), tuple(omitted_by_doc[doc_id])))
     return Selection(profile, facts, tuple(selected_docs), tuple(skipped), tuple(requirements), tuple(omitted_reqs),
-                     parameters, notices(profile, located) + superseded_parameters(profile, project, chosen, located))
+                     parameters, notices(profile, located) + _award_notices(profile, requirements, located)
+                     + superseded_parameters(profile, project, chosen, located))
 
 
 def notices(profile: Profile, located: Locator) -> tuple[Diagnostic, ...]:
@@ -157,6 +162,20 @@ def notices(profile: Profile, located: Locator) -> tuple[Diagnostic, ...]:
                                      f"(list as of {countries.AS_OF})", "check the Commission's list of adequacy "
                                      "decisions, or state scc or bcr"))
     return tuple(out)
+
+
+MANY_AWARD_CRITERIA = 10
+
+
+def _award_notices(profile: Profile, picks: list[RequirementPick], located: Locator) -> tuple[Diagnostic, ...]:
+    """A tender that scores dozens of security requirements one by one cannot be evaluated in practice."""
+    awards = [p for p in picks if p.marked_as == "award" and p.in_document(TENDER_DOCUMENT)]
+    if profile.procurement.mode != "tender" or len(awards) <= MANY_AWARD_CRITERIA:
+        return ()
+    return (Diagnostic.at(located.at(("procurement", "requirements_as")), "procurement.requirements_as",
+                          f"the tender evaluates {len(awards)} security requirements as award criteria; more than "
+                          f"{MANY_AWARD_CRITERIA} can hardly be scored and weighted consistently",
+                          "write requirements_as: mixed and weight a few criteria (procurement.award_weights)"),)
 
 
 def superseded_parameters(profile: Profile, project: Project, chosen: dict, located: Locator) -> tuple[Diagnostic, ...]:
@@ -248,7 +267,7 @@ def _select_requirements(profile: Profile, project: Project, facts: Facts, locat
             out.add(located.file, line, f"tailoring.exclude[{i}]",
                     f"{req_id!r} is not a requirement of level {profile.data.classification}")
             continue
-        if _marked_as(req, profile) == "minimum" and not reason:
+        if _marked_as(req, profile, project, facts)[0] == "minimum" and not reason:
             out.add(located.file, line, f"tailoring.exclude[{i}]",
                     f"{req_id} is a minimum requirement; excluding it needs a reason",
                     f"write {{id: {req_id}, reason: \"...\"}}")
@@ -261,16 +280,25 @@ def _select_requirements(profile: Profile, project: Project, facts: Facts, locat
             continue
         ok, why = cond.trace(project.requirement_conditions[req.id], facts.values, project.fields)
         if ok:
-            picks.append(RequirementPick(req, why if req not in added else "tailoring.add", _marked_as(req, profile),
-                                         req in added))
+            marked_as, duty, duty_reason = _marked_as(req, profile, project, facts)
+            picks.append(RequirementPick(req, why if req not in added else "tailoring.add", marked_as, req in added,
+                                         duty, duty_reason))
         else:
             omitted.append(RequirementOmission(req, why))
     return picks, omitted
 
 
-def _marked_as(req: Requirement, profile: Profile) -> str:
+def _marked_as(req: Requirement, profile: Profile, project: Project,
+               facts: Facts) -> tuple[str, tuple[str, ...], str]:
+    """minimum | award; when the law makes it a minimum requirement whatever requirements_as says, the law
+    items it cites and the `mandatory` condition that held."""
+    mandatory = project.mandatory_conditions.get(req.id)
+    if mandatory is not None:
+        holds, why = cond.trace(mandatory, facts.values, project.fields)
+        if holds:
+            return "minimum", tuple(s for s in req.sources if s in project.law_items), why
     mode = profile.procurement.requirements_as
-    return req.default_as if mode == "mixed" else mode
+    return (req.default_as if mode == "mixed" else mode), (), ""
 
 
 def _resolve_parameters(profile: Profile, project: Project, facts: Facts, located: Locator, out: Collector):

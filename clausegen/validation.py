@@ -12,7 +12,7 @@ from typing import Any
 from clausegen import analysis, references
 from clausegen import conditions as cond
 from clausegen.errors import Collector, Diagnostic
-from clausegen.models.catalogue import Catalogue
+from clausegen.models.catalogue import Catalogue, Requirement
 from clausegen.models.framework import Framework
 from clausegen.models.library import Library
 from clausegen.models.location import Locator
@@ -31,6 +31,7 @@ def validate(library: Library, catalogue: Catalogue, frameworks: list[Framework]
     ctx = _Context(library, catalogue, located)
     _check_register(frameworks, ctx.out)
     ctx.items = {item.id: item.summary for fw in frameworks for item in fw.items}
+    ctx.law_items = frozenset(item.id for fw in frameworks if fw.law for item in fw.items)
     document_conditions = _check_documents(ctx)
     tier_conditions = _check_tiers(ctx)
     clause_conditions = _check_clauses(ctx)
@@ -41,7 +42,8 @@ def validate(library: Library, catalogue: Catalogue, frameworks: list[Framework]
     if ctx.out.diagnostics:
         return None, ctx.out.diagnostics
     return Project(library, catalogue, tuple(frameworks), ctx.fields, clause_conditions, requirement_conditions,
-                   document_conditions, tuple(tier_conditions), ctx.parameters, ctx.items), []
+                   document_conditions, tuple(tier_conditions), ctx.parameters, ctx.items,
+                   ctx.mandatory_conditions, ctx.law_items), []
 
 
 class _Context:
@@ -52,6 +54,10 @@ class _Context:
         self.out = Collector()
         self.fields = cond.schema(catalogue.level_ids(), [t.id for t in library.meta.risk_tiers])
         self.items: dict[str, str] = {}
+        self.law_items: frozenset[str] = frozenset()
+        self.mandatory_conditions: dict[str, cond.Condition] = {}
+        # What a tier or requirement condition may test: not the facts that follow from the requirements.
+        self.profile_fields = {k: v for k, v in self.fields.items() if k not in cond.FROM_REQUIREMENTS}
         self.lib_file = f"{library.root}/library.yaml"
         self.parameters: dict[str, Any] = {}  # one declaration per name, from clauses and requirements
         self.declared_in: dict[str, str] = {}
@@ -125,7 +131,7 @@ def _check_documents(ctx: _Context) -> dict[str, cond.Condition]:
 def _check_tiers(ctx: _Context) -> list[tuple[str, cond.Condition]]:
     """Risk tiers: parseable conditions, and the lowest one applies always."""
     library = ctx.library
-    tier_fields = {k: v for k, v in ctx.fields.items() if k != "risk_tier"}
+    tier_fields = {k: v for k, v in ctx.profile_fields.items() if k != "risk_tier"}
     tier_conditions = []
     for i, tier in enumerate(library.meta.risk_tiers):
         c = ctx.parse_condition(tier.when, ctx.lib_file, ("risk_tiers", i, "when"), tier_fields)
@@ -193,9 +199,10 @@ def _check_catalogue(ctx: _Context) -> dict[str, cond.Condition]:
             if req.area not in areas:
                 ctx.out.add(f, ctx.where(f, base + ("area",)), f"requirements[{i}].area", f"unknown area {req.area!r}",
                             "areas: " + ", ".join(sorted(areas)))
-            c = ctx.parse_condition(req.condition, f, base + ("condition",), ctx.fields)
+            c = ctx.parse_condition(req.condition, f, base + ("condition",), ctx.profile_fields)
             if c is not None:
                 requirement_conditions[req.id] = c
+            _check_mandatory(ctx, req, i)
             _check_sources(req.sources, ctx.items, f, ctx.where(f, base + ("sources",)), ctx.out, f"requirements[{i}].sources")
             ctx.check_periods(req.lint, f, base)
             for name, decl in req.parameters.items():
@@ -209,6 +216,24 @@ def _check_catalogue(ctx: _Context) -> dict[str, cond.Condition]:
         ctx.out.add(cat_file, ctx.where(cat_file, ("levels",)), "levels", "level ids must be unique")
 
     return requirement_conditions
+
+
+def _check_mandatory(ctx: _Context, req: Requirement, i: int) -> None:
+    """A requirement the law makes mandatory cites that law, and is never an award criterion by default."""
+    if req.mandatory is None:
+        return
+    f, base = req.file, ("requirements", i)
+    c = ctx.parse_condition(req.mandatory, f, base + ("mandatory",), ctx.profile_fields)
+    if c is not None:
+        ctx.mandatory_conditions[req.id] = c
+    if not ctx.law_items.intersection(req.sources):
+        ctx.out.add(f, ctx.where(f, base + ("mandatory",)), f"requirements[{i}].mandatory",
+                    f"{req.id} is marked as a duty of law but cites no item of a framework marked `law: true`",
+                    "cite the article it implements in `sources`, or remove `mandatory`")
+    if req.default_as == "award":
+        ctx.out.add(f, ctx.where(f, base + ("default_as",)), f"requirements[{i}].default_as",
+                    f"{req.id} is marked as a duty of law (`mandatory`), so it cannot be an award criterion",
+                    "write default_as: minimum")
 
 
 def _check_ladders(ctx: _Context) -> None:

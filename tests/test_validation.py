@@ -32,7 +32,9 @@ def test_condition_on_unknown_field(tiny, tiny_inputs):
                 # round 2: every profile field is a condition field, plus derived transfer facts
                 "service.description", "service.delivery", "service.support_hours", "criticality.nis2",
                 "criticality.dora", "contract.start", "transfer_mechanism_missing", "transfer_mechanisms",
-                "supplier_known", "supplier_outside_eea", "remote_access_countries"]))]
+                "supplier_known", "supplier_outside_eea", "remote_access_countries",
+                # round 3: derived from the selected requirements (clauses and documents only)
+                "minimum_requirements"]))]
 
 
 def test_condition_value_the_field_never_takes(tiny, tiny_inputs):

@@ -50,7 +50,10 @@ def explain(profile_path: Path, project: Project) -> str:
                 if not rp.in_document(doc.document_id):
                     lines.append(f"  - {rp.requirement.id}  left out: scope is {rp.requirement.scope} only")
                     continue
-                lines.append(f"  + {rp.requirement.id} ({rp.marked_as}, level {rp.requirement.level})  when {rp.reason}")
+                duty = (f"; a duty of law while {rp.duty_reason}, citing {', '.join(rp.legal_duty)}: minimum whatever "
+                        "requirements_as says") if rp.legal_duty else ""
+                lines.append(f"  + {rp.requirement.id} ({rp.marked_as}{duty}, level {rp.requirement.level})  "
+                             f"when {rp.reason}")
             for ro in s.omitted_requirements:
                 lines.append(f"  - {ro.requirement.id}  left out: {ro.reason}")
     for doc_id, reason in s.skipped_documents:
@@ -84,7 +87,9 @@ def _case_facts(s: Selection, raw: Any) -> list[str]:
         f"NIS2         {p.criticality.nis2}{origin('criticality', 'nis2')}; "
         f"DORA {'yes' if p.criticality.dora else 'no'}{origin('criticality', 'dora')}",
         f"supplier     {p.supplier.name if p.supplier else 'not named (a tender: chosen by the tender)'}",
-    ]
+    ] + ([f"             DORA applies instead of NIS2 (Art. 4(1) NIS2): DORA incident reporting (Art. 19) and "
+          f"contract terms (Art. 30) replace the NIS2 supply-chain (Art. 21) and reporting (Art. 23) clauses, "
+          f"although nis2 is {p.criticality.nis2}"] if p.criticality.dora and p.criticality.nis2 != "none" else [])
 
 
 def _transfers(s: Selection) -> list[str]:

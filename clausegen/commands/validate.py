@@ -50,6 +50,7 @@ def validate_all(inputs: Inputs, paths: list[Path]) -> tuple[list[Diagnostic], s
                 problems += contract_checks.impossible(selection.profile, selection.parameters, loaded.located)
                 warnings += selection.notices
                 warnings += contract_checks.doubtful(selection.profile, loaded.located, date.today())
+                warnings += contract_checks.remedy_ladder(selection.parameters, loaded.located)
         except ClausegenError as e:
             problems += e.diagnostics
         except Exception as e:  # noqa: BLE001 - one profile's fault is its own problem, the others are checked

@@ -46,6 +46,10 @@ class Requirement(Model):
     # (only the contract appendix) or `both`.
     scope: Literal["tender", "contract", "both"] = "both"
     condition: Any = "always"
+    # A condition under which the requirement implements a duty the law places on the Agreement (for
+    # example the content GDPR Art. 28(3) prescribes): it is then a minimum requirement and binds in
+    # full, whatever `procurement.requirements_as` says. None: never.
+    mandatory: Any = None
     sources: list[str] = Field(min_length=1)
     parameters: dict[ParamName, Parameter] = Field(default_factory=dict)
     lint: LintSettings | None = None  # `clausegen lint` suppressions; not part of the contract text
@@ -56,7 +60,8 @@ class Requirement(Model):
 
 
 # Fields that say where a requirement was read from, or carry lint notes: not what it says.
-REQUIREMENT_NOT_CONTENT = frozenset({"file", "line", "level", "lint"})
+# `mandatory` decides how it binds, which the manifest records per build as `marked_as`.
+REQUIREMENT_NOT_CONTENT = frozenset({"file", "line", "level", "lint", "mandatory"})
 
 
 class LevelFile(Model):

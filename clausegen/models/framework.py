@@ -20,5 +20,6 @@ class SourceItem(Model):
 class Framework(Model):
     framework: Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]*$")]
     title: Line
+    law: bool = False  # the register item is a rule of law (GDPR, NIS2, DORA), not guidance
     items: list[SourceItem] = Field(min_length=1)
     file: str = ""

@@ -26,6 +26,8 @@ class Project:
     tier_conditions: tuple[tuple[str, cond.Condition], ...]
     parameters: dict[str, Any]
     source_items: dict[str, str] = field(default_factory=dict)  # id -> summary
+    mandatory_conditions: dict[str, cond.Condition] = field(default_factory=dict)  # requirement id -> condition
+    law_items: frozenset[str] = frozenset()  # register items of frameworks marked `law: true`
     # Content hashes of clauses and requirements, filled on first use (manifest.content_hash):
     # the same clause is hashed once per process, not once per profile and document.
     content_hashes: dict[tuple[str, str, str], str] = field(default_factory=dict, compare=False, repr=False)

@@ -1,0 +1,163 @@
+"""The shipped library read as a lawyer reads one case (issue 11, reviewer rounds 1 and 4): the text
+fits the profile, states no fact nobody has declared, and gives each event one period."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from clausegen import contract_checks, loading
+from clausegen.assembly import assemble
+from clausegen.commands.explain import explain
+from clausegen.pipeline import Inputs, load_project
+from clausegen.rendering import markdown
+from clausegen.selection import select
+
+TENDER_WITHOUT_SUPPLIER = """\
+profile: 1
+id: tender-nosupplier
+title: Hosting of the region's case-handling system
+language: en
+client: {name: "Region Syddanmark", country: "DK", sector: public}
+service:
+  description: "Hosting and operation of the region's case-handling system."
+  kinds: [hosting, operations]
+  cloud: true
+data: {classification: confidential, personal_data: true, special_categories: true, locations: ["DK", "SE"]}
+criticality: {business_critical: true, critical_to_society: false, nis2: important}
+sub_suppliers: []
+procurement: {mode: tender, requirements_as: mixed}
+contract: {start: "2027-09-01", term_months: 60}
+"""
+SUPPLIER = 'supplier: {name: "Drift & Co ApS", country: "DK", relative_size: smaller}\n'
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return load_project(Inputs(ROOT / "clauses", ROOT / "catalogues", ROOT / "frameworks"))
+
+
+def documents(project, path: Path) -> dict[str, str]:
+    loaded = loading.load_profile(path)
+    return {d.document_id: markdown.write(d) for d in assemble(select(loaded.profile, project, loaded.located), project)}
+
+
+def write(tmp_path: Path, text: str, name: str = "case.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_tender_without_a_supplier_states_no_declaration_about_sub_suppliers(shipped, tmp_path):
+    docs = documents(shipped, write(tmp_path, TENDER_WITHOUT_SUPPLIER))
+    appendix, dpa = docs["security-appendix"], docs["dpa-checklist"]
+    assert "has declared" not in appendix and "own personnel and facilities until" in appendix
+    assert "Sub-suppliers named in the tender" in appendix
+    assert "Before signature the Supplier shall confirm them in a written list attached to the Agreement" in appendix
+    assert "No Sub-suppliers are disclosed" not in dpa
+    assert "its Sub-suppliers are not yet known: each tenderer names them in its tender" in dpa
+    assert "every Sub-supplier with access to Client Data is established in the EU/EEA" not in dpa
+
+
+def test_a_known_supplier_without_sub_suppliers_keeps_its_declaration(shipped, tmp_path):
+    docs = documents(shipped, write(tmp_path, TENDER_WITHOUT_SUPPLIER + SUPPLIER))
+    assert "The Supplier has declared that it uses no Sub-suppliers" in docs["security-appendix"]
+    assert "Sub-suppliers named in the tender" not in docs["security-appendix"]
+    assert "No Sub-suppliers are disclosed at signature" in docs["dpa-checklist"]
+    assert "every Sub-supplier with access to Client Data is established in the EU/EEA" in docs["dpa-checklist"]
+
+
+def test_the_objection_period_is_not_the_notice_period(shipped, tmp_path):
+    text = TENDER_WITHOUT_SUPPLIER.replace("contract:", "parameters: {sub_supplier_notice_days: 90}\ncontract:")
+    dpa = documents(shipped, write(tmp_path, text))["dpa-checklist"]
+    assert "at least 90 days in advance of any intended addition" in dpa
+    assert "cannot agree on an alternative within 30 days after the objection" in dpa
+    assert "alternative within 90 days" not in dpa
+
+
+BANK = TENDER_WITHOUT_SUPPLIER.replace("nis2: important}", "nis2: important, dora: true}") + SUPPLIER
+
+
+def test_dora_applies_instead_of_nis2(shipped, tmp_path):
+    appendix = documents(shipped, write(tmp_path, BANK))["security-appendix"]
+    assert "NIS2 supply chain" not in appendix and "significant incidents under NIS2" not in appendix
+    assert "Reporting of major ICT-related incidents under DORA" in appendix
+    assert "DORA applies instead of the cybersecurity risk-management and incident-reporting duties" in appendix
+    assert "(a) notify the Client within 4 hours of discovering it, rather than the longer period in clause 10.1" \
+        in appendix
+
+
+def test_explain_says_dora_applies_instead_of_nis2(shipped, tmp_path):
+    out = explain(write(tmp_path, BANK), shipped)
+    assert "DORA applies instead of NIS2 (Art. 4(1) NIS2)" in out
+    assert "- incidents.nis2@1.1.0  left out: not criticality.dora = true (is true)" in out
+    assert "DORA applies instead" not in explain(write(tmp_path, TENDER_WITHOUT_SUPPLIER, "nis2.yaml"), shipped)
+
+
+def test_nis2_reporting_states_only_the_operative_notice_period(shipped, tmp_path):
+    """dk: the general notice (4 hours) is shorter than the NIS2 one (12 hours): only 4 hours is stated."""
+    appendix = documents(shipped, ROOT / "profiles" / "dk-agency-emergency-alerting.yaml")["security-appendix"]
+    assert "(a) notify the Client within 4 hours of discovering it, as clause 10.1 requires, stating" in appendix
+    assert "if that is shorter" not in appendix and "12 hours of discovering it" not in appendix
+    longer = TENDER_WITHOUT_SUPPLIER.replace("contract:", "parameters: {incident_notice_hours: 24}\ncontract:")
+    appendix = documents(shipped, write(tmp_path, longer))["security-appendix"]
+    assert "(a) notify the Client within 12 hours of discovering it, rather than the longer period in clause 10.1" \
+        in appendix
+
+
+def test_nis2_is_defined_where_it_is_first_used(shipped):
+    appendix = documents(shipped, ROOT / "profiles" / "dk-agency-emergency-alerting.yaml")["security-appendix"]
+    text = "\n".join(line for line in appendix.splitlines() if not line.startswith("#"))  # headings are titles
+    first = text.index("NIS2")
+    assert text[first - 40:first + 4].endswith("Directive (EU) 2022/2555 (**NIS2")
+    assert appendix.count("(**NIS2**)") == 1
+
+
+LADDER = """\
+profile: 1
+id: ladder
+title: Ladder test
+language: en
+client: {name: "Region", country: "DK", sector: public}
+supplier: {name: "Drift ApS", country: "DK", relative_size: smaller}
+service: {description: "Hosting.", kinds: [hosting], cloud: false}
+data: {classification: LEVEL, personal_data: false, special_categories: false, locations: ["DK"]}
+criticality: {business_critical: CRITICAL, critical_to_society: CRITICAL}
+sub_suppliers: []
+procurement: {mode: direct, requirements_as: minimum}
+contract: {start: "2027-09-01", term_months: 60}
+"""
+
+
+@pytest.mark.parametrize("critical", ["false", "true"])
+@pytest.mark.parametrize("level", ["public", "internal", "confidential", "secret"])
+def test_the_corrective_plan_falls_due_before_the_remedy_period_ends(shipped, tmp_path, level, critical):
+    path = write(tmp_path, LADDER.replace("LEVEL", level).replace("CRITICAL", critical))
+    loaded = loading.load_profile(path)
+    values = select(loaded.profile, shipped, loaded.located).parameters
+    assert values["corrective_plan_days"].value < values["deficiency_remedy_days"].value
+    assert not contract_checks.remedy_ladder(values, loaded.located)
+
+
+def test_one_remedy_ladder_in_the_appendix(shipped):
+    appendix = documents(shipped, ROOT / "profiles" / "dk-agency-emergency-alerting.yaml")["security-appendix"]
+    assert "(b) within 3 days, deliver a written corrective action plan" in appendix
+    assert "(c) restore compliance within 5 days (the **Remedy Period**)." in appendix
+    assert "a penalty of EUR 5,000 for each day from the day after the Remedy Period ends" in appendix
+    assert "by the end of the Remedy Period under clause 12.1" in appendix
+    assert "within a shorter period where the risk" not in appendix and "unless the notice sets a longer period" \
+        not in appendix
+    assert "or by the other date that the notice sets or that the Client accepts in writing" in appendix
+
+
+def test_a_profile_that_breaks_the_ladder_gets_a_warning_at_its_line(shipped, tmp_path):
+    text = LADDER.replace("LEVEL", "internal").replace("CRITICAL", "false") + "parameters:\n  deficiency_remedy_days: 5\n"
+    path = write(tmp_path, text)
+    loaded = loading.load_profile(path)
+    warnings = contract_checks.remedy_ladder(select(loaded.profile, shipped, loaded.located).parameters, loaded.located)
+    assert [w.format() for w in warnings] == [
+        f"{path}:14: parameters.deficiency_remedy_days: the corrective action plan is due after 5 days and compliance "
+        "must be restored after 5 days: the plan falls due no earlier than the end of the Remedy Period"
+        "\n    hint: make corrective_plan_days shorter than deficiency_remedy_days"]
