@@ -20,21 +20,16 @@ from clausegen.export import manifest as manifests
 from clausegen.export.commit import commit, tidy
 from clausegen.export.pandoc import convert, pandoc_path
 from clausegen.export.pdf import compile_pdf, prestart, unsupported_values
-from clausegen.loading import cache
-from clausegen.loading.strict_yaml import Located
 from clausegen.matrices import requirement_rows, weight_problems
-from clausegen.models.catalogue import Catalogue
 from clausegen.models.document import Document
-from clausegen.models.framework import Framework
-from clausegen.models.library import Library
 from clausegen.models.manifest import AnswersRef
 from clausegen.models.names import DEFAULT_FORMATS, FORMATS
 from clausegen.models.project import Project
 from clausegen.rendering import docx as docx_rendering
 from clausegen.rendering import markdown, pandoc_ast
 from clausegen.selection import Selection, select
+from clausegen.sources import Inputs, Sources, load_project, load_sources  # noqa: F401  (re-exported)
 from clausegen.syntax import template_residue
-from clausegen.validation import validate
 
 if TYPE_CHECKING:
     from clausegen.loading.answers import AnsweredMatrix
@@ -49,13 +44,6 @@ PDF_STANDARDS = ("ua-1",)
 _threads = os.environ.get("CLAUSEGEN_EXPORT_THREADS", "")
 THREADS_FROM_ENVIRONMENT = _threads.isdigit() and int(_threads) > 0
 EXPORT_THREADS = int(_threads) if THREADS_FROM_ENVIRONMENT else max(2, min(4, os.cpu_count() or 1))
-
-
-@dataclass(frozen=True)
-class Inputs:
-    library: Path = Path("clauses")
-    catalogue: Path = Path("catalogues")
-    frameworks: Path = Path("frameworks")
 
 
 @dataclass(frozen=True)
@@ -78,38 +66,6 @@ class BuildResult:
     files: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)  # stale files of the previous build, removed with it
-
-
-@dataclass(frozen=True)
-class Sources:
-    """Library, catalogue and register as loaded, before the cross-file checks of `validate`."""
-
-    library: Library
-    catalogue: Catalogue
-    frameworks: list[Framework]
-    located: dict[str, Located]  # file -> front matter / YAML with line numbers
-
-
-def load_sources(inputs: Inputs) -> Sources:
-    """Load library, catalogue and source register; every file problem at once."""
-    with cache.session():
-        library, problems, located = loading.load_library(inputs.library)
-    catalogue, cat_problems, cat_located = loading.load_catalogue(inputs.catalogue)
-    frameworks, fw_problems = loading.load_frameworks(inputs.frameworks)
-    problems += cat_problems + fw_problems
-    if library is None or catalogue is None or problems:
-        raise InputError(problems or [Diagnostic(str(inputs.library), None, "", "library could not be loaded")])
-    return Sources(library, catalogue, frameworks, {**located, **cat_located})
-
-
-def load_project(inputs: Inputs) -> Project:
-    """Load and validate library, catalogue and source register; every problem at once."""
-    with cache.session():
-        sources = load_sources(inputs)
-        project, problems = validate(sources.library, sources.catalogue, sources.frameworks, sources.located)
-    if problems or project is None:
-        raise InputError(problems)
-    return project
 
 
 def source_date_epoch(environ: dict[str, str]) -> int:
@@ -151,7 +107,8 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
     if not force and options.baseline is None and manifests.up_to_date(folder, key):
         return BuildResult(selection.profile.id, folder, "unchanged", [], _warnings(selection) + doubts), None
     if "pdf" in options.formats:
-        prestart(FONT_PATHS)  # the Typst worker starts while the documents are assembled
+        # Typst workers start while the documents are assembled, one for each export thread.
+        prestart(FONT_PATHS, min(EXPORT_THREADS, len(selection.documents)))
     everything = select(loaded.profile, project, loaded.located) if options.documents else None
     documents = assemble(selection, project, loaded.located, everything)
     if impossible := contract_checks.impossible(selection.profile, selection.parameters, loaded.located):

@@ -83,6 +83,31 @@ def test_parallel_and_sequential_builds_give_the_same_bytes(tiny, cli):
             assert path.read_bytes() == (tiny / "par" / profile_id / path.name).read_bytes(), path
 
 
+def test_forked_workers_use_the_project_the_parent_loaded(tiny, cli, monkeypatch):
+    """Loading the library once per batch, not once more in each worker (where workers are forked)."""
+    import multiprocessing
+    import os
+
+    from clausegen.commands import build as command
+
+    if multiprocessing.get_start_method() != "fork":
+        pytest.skip("workers are not forked here: each loads the project itself")
+    loads = tiny / "loads.txt"
+    real = command.load_project
+
+    def load_project(inputs):
+        with loads.open("a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()}\n")
+        return real(inputs)
+
+    monkeypatch.setattr(command, "load_project", load_project)  # the forked workers inherit it
+    others = [second_profile(tiny, f"case-{i}") for i in range(3)]
+    result = cli("build", "profiles/case.yaml", *others, "--format", "md", "--jobs", "2")
+    assert result.code == 0, result.err
+    assert result.out.endswith("4 built, 0 unchanged, 0 failed\n")
+    assert loads.read_text(encoding="utf-8").split() == [str(os.getpid())]
+
+
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_two_profiles_with_one_id_are_an_error(tiny, cli, jobs):
     copy = tiny / "profiles/copy.yaml"

@@ -67,6 +67,22 @@ def test_one_warm_worker_compiles_every_document_and_gives_the_same_bytes(tiny, 
     assert len(first) == 5
 
 
+def test_prestart_readies_one_worker_per_export_thread_up_to_the_pool_size(budgets):
+    from clausegen.pipeline import FONT_PATHS
+
+    def idle():
+        return [w.process.pid for w in pdf._POOL._idle.get(FONT_PATHS, []) if w.alive()]
+
+    pdf.prestart(FONT_PATHS, 1)
+    first = idle()
+    assert len(first) == 1
+    pdf.prestart(FONT_PATHS, 99)
+    assert len(idle()) == pdf._POOL._size and idle()[0] == first[0]  # the ready one is kept, not restarted
+    before = idle()
+    pdf.prestart(FONT_PATHS, 1)
+    assert idle() == before
+
+
 def test_a_typst_error_in_the_source_is_an_export_error_and_the_worker_stays(tiny, cli, budgets):
     result = cli("build", PROFILE, "--format", "pdf", "--documents", "nda", "--templates",
                  house_template(tiny, "#panic(\"no\")"))

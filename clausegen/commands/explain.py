@@ -10,8 +10,8 @@ from clausegen import loading
 from clausegen.commands import inputs
 from clausegen.facts import third_country_sub_suppliers
 from clausegen.models.project import Project
-from clausegen.pipeline import load_project
 from clausegen.selection import Selection, select
+from clausegen.sources import load_project
 
 
 def explain(profile_path: Path, project: Project) -> str:

@@ -86,9 +86,10 @@ def compile_pdf(source: str, label: str, font_paths: tuple[str, ...] = (), *, te
         raise ExportError(Diagnostic(label, None, "", f"typst could not compile the PDF: {e}")) from e
 
 
-def prestart(font_paths: tuple[str, ...] = ()) -> None:
-    """Start a Typst worker now, so that its start-up overlaps with the DOCX and pandoc work."""
-    _POOL.prestart(tuple(font_paths))
+def prestart(font_paths: tuple[str, ...] = (), count: int = 1) -> None:
+    """Start Typst workers now (`count`, at most the pool's size), so that their start-up overlaps
+    with assembly."""
+    _POOL.prestart(tuple(font_paths), count)
 
 
 _POOL = typst_worker.Pool(max(1, min(2, os.cpu_count() or 1)))  # Typst lays out on threads of its own

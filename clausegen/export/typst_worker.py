@@ -149,6 +149,7 @@ class Pool:
     def __init__(self, size: int) -> None:
         self._lock = threading.Lock()
         self._slots = threading.Semaphore(size)
+        self._size = size
         self._idle: dict[tuple[str, ...], list[Worker]] = {}
         self._owner = os.getpid()
 
@@ -174,12 +175,15 @@ class Pool:
                     return worker
         return Worker.start(font_paths)
 
-    def prestart(self, font_paths: tuple[str, ...]) -> None:
-        """Start a worker now, so its start-up overlaps with other work."""
+    def prestart(self, font_paths: tuple[str, ...], count: int = 1) -> None:
+        """Have `count` workers (at most the pool's size) ready now, so their start-up overlaps with
+        other work and the longest document does not wait for a worker to start."""
         with self._lock:
-            if self._owner != os.getpid() or self._idle.get(font_paths):
+            if self._owner != os.getpid():
                 return
-            self._idle[font_paths] = [Worker.start(font_paths)]
+            idle = self._idle.setdefault(font_paths, [])
+            while len(idle) < min(count, self._size):
+                idle.append(Worker.start(font_paths))
 
     def close(self) -> None:
         with self._lock:
