@@ -33,6 +33,7 @@ from clausegen.syntax import template_residue
 
 if TYPE_CHECKING:
     from clausegen.loading.answers import AnsweredMatrix
+    from clausegen.models.library import Library
 
 DEFAULT_EPOCH = 315532800  # 1980-01-01T00:00:00Z, the earliest date a zip file can hold
 # The PDF's fonts: the shipped Carlito (and Typst's own); PDF/UA-1 tags it and shows the title.
