@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,10 +53,27 @@ def display_path(path: Path | str) -> str:
     p = Path(path)
     if not p.is_absolute() and ".." not in p.parts:
         return str(p)  # already relative to the working directory; resolving each of 5,000 files is slow
+    if p.name not in ("", ".", "..") and not os.path.islink(p):  # its folder resolves once for all its files
+        cwd = os.getcwd()
+        folder = _relative_folder(str(p.parent), cwd)
+        if folder is not None:
+            return folder + p.name
+        if p.name != os.path.basename(cwd):  # outside the working directory (and not the directory itself)
+            return str(p)
     try:
         return str(p.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(p)
+
+
+@functools.lru_cache(maxsize=1024)
+def _relative_folder(folder: str, cwd: str) -> str | None:
+    """`folder` resolved and made relative to `cwd` ("" for cwd itself, else ending in "/"); None outside it."""
+    try:
+        relative = Path(cwd, folder).resolve().relative_to(Path(cwd).resolve())
+    except ValueError:
+        return None
+    return "" if str(relative) == "." else f"{relative}/"
 
 
 class ClausegenError(Exception):

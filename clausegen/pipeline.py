@@ -20,24 +20,20 @@ from clausegen.export import manifest as manifests
 from clausegen.export.commit import commit, tidy
 from clausegen.export.pandoc import convert, pandoc_path
 from clausegen.export.pdf import compile_pdf, prestart, unsupported_values
-from clausegen.loading import cache
-from clausegen.loading.strict_yaml import Located
 from clausegen.matrices import requirement_rows, weight_problems
-from clausegen.models.catalogue import Catalogue
 from clausegen.models.document import Document
-from clausegen.models.framework import Framework
-from clausegen.models.library import Library
 from clausegen.models.manifest import AnswersRef
 from clausegen.models.names import DEFAULT_FORMATS, FORMATS
 from clausegen.models.project import Project
 from clausegen.rendering import docx as docx_rendering
 from clausegen.rendering import markdown, pandoc_ast
 from clausegen.selection import Selection, select
+from clausegen.sources import Inputs, Sources, load_project, load_sources  # noqa: F401  (re-exported)
 from clausegen.syntax import template_residue
-from clausegen.validation import validate
 
 if TYPE_CHECKING:
     from clausegen.loading.answers import AnsweredMatrix
+    from clausegen.models.library import Library
 
 DEFAULT_EPOCH = 315532800  # 1980-01-01T00:00:00Z, the earliest date a zip file can hold
 # The PDF's fonts: the shipped Carlito (and Typst's own); PDF/UA-1 tags it and shows the title.
@@ -49,13 +45,6 @@ PDF_STANDARDS = ("ua-1",)
 _threads = os.environ.get("CLAUSEGEN_EXPORT_THREADS", "")
 THREADS_FROM_ENVIRONMENT = _threads.isdigit() and int(_threads) > 0
 EXPORT_THREADS = int(_threads) if THREADS_FROM_ENVIRONMENT else max(2, min(4, os.cpu_count() or 1))
-
-
-@dataclass(frozen=True)
-class Inputs:
-    library: Path = Path("clauses")
-    catalogue: Path = Path("catalogues")
-    frameworks: Path = Path("frameworks")
 
 
 @dataclass(frozen=True)
@@ -78,38 +67,6 @@ class BuildResult:
     files: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)  # stale files of the previous build, removed with it
-
-
-@dataclass(frozen=True)
-class Sources:
-    """Library, catalogue and register as loaded, before the cross-file checks of `validate`."""
-
-    library: Library
-    catalogue: Catalogue
-    frameworks: list[Framework]
-    located: dict[str, Located]  # file -> front matter / YAML with line numbers
-
-
-def load_sources(inputs: Inputs) -> Sources:
-    """Load library, catalogue and source register; every file problem at once."""
-    with cache.session():
-        library, problems, located = loading.load_library(inputs.library)
-    catalogue, cat_problems, cat_located = loading.load_catalogue(inputs.catalogue)
-    frameworks, fw_problems = loading.load_frameworks(inputs.frameworks)
-    problems += cat_problems + fw_problems
-    if library is None or catalogue is None or problems:
-        raise InputError(problems or [Diagnostic(str(inputs.library), None, "", "library could not be loaded")])
-    return Sources(library, catalogue, frameworks, {**located, **cat_located})
-
-
-def load_project(inputs: Inputs) -> Project:
-    """Load and validate library, catalogue and source register; every problem at once."""
-    with cache.session():
-        sources = load_sources(inputs)
-        project, problems = validate(sources.library, sources.catalogue, sources.frameworks, sources.located)
-    if problems or project is None:
-        raise InputError(problems)
-    return project
 
 
 def source_date_epoch(environ: dict[str, str]) -> int:
@@ -143,7 +100,7 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
     if options.answers is not None:
         from clausegen import award  # reads xlsx: imported only when asked for
 
-        winner = award.load_winner(options.answers, selection, project, "pdf" in options.formats)
+        winner = award.load_winner(options.answers, selection, project, loaded.located, "pdf" in options.formats)
         base = base.model_copy(update={"answers": AnswersRef(file=options.answers.name, tenderer=winner.tenderer,
                                                              sha256=winner.sha256)})
     key = manifests.build_key(base, templates.hashable(), options.formats, options.source_date_epoch)
@@ -182,13 +139,18 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
 
 def made_on(selection: Selection, project: Project, epoch: int) -> datetime:
     """The date the DOCX and XLSX files record as created and modified, from the inputs alone (never
-    the clock): the profile's `document.date`; else SOURCE_DATE_EPOCH when it is set; else the
-    release date of the library version (its changelog); else 1980-01-01, the earliest a zip holds."""
+    the clock): the profile's `document.date`, else `report_date`."""
     if selection.profile.document.date:
         return datetime.combine(date.fromisoformat(selection.profile.document.date), datetime.min.time(), UTC)
+    return report_date(project.library, epoch)
+
+
+def report_date(library: Library, epoch: int) -> datetime:
+    """SOURCE_DATE_EPOCH when it is set; else the release date of the library version (its changelog);
+    else 1980-01-01, the earliest a zip holds. Never the clock."""
     if epoch != DEFAULT_EPOCH:
         return datetime.fromtimestamp(epoch, tz=UTC)
-    meta = project.library.meta
+    meta = library.meta
     released = next((entry.date for entry in meta.changelog if entry.version == meta.version and entry.date), None)
     try:
         return datetime.combine(date.fromisoformat(released or ""), datetime.min.time(), UTC)
@@ -334,14 +296,14 @@ def _warnings(selection: Selection) -> list[str]:
     return warnings
 
 
-def export_report(document: Document, fmt: str, epoch: int = DEFAULT_EPOCH) -> bytes:
+def export_report(document: Document, fmt: str, epoch: int = DEFAULT_EPOCH, created: datetime | None = None) -> bytes:
     """A report (coverage, diff) in one format, through the same writers and default templates as
-    the contract documents."""
+    the contract documents; dated `created`, else by `epoch`."""
     templates = loading.load_templates(None, [document.document_id])
     if fmt in ("pdf", "html"):
         pandoc_path()
-    created = datetime.fromtimestamp(epoch, tz=UTC).isoformat()
-    properties = docx_rendering.Properties(created, {
+    stamp = (created or datetime.fromtimestamp(epoch, tz=UTC)).isoformat()
+    properties = docx_rendering.Properties(stamp, {
         "clausegen.library": f"{document.library_name} {document.library_version}"})
     return _render_documents((document,), (fmt,), templates, properties)[document.document_id][fmt]
 

@@ -1,11 +1,14 @@
 """The one template and Markdown analysis that validate and lint share (clausegen/analysis.py)."""
 
+from pathlib import Path
+
 from conftest import edit
 
 from clausegen import analysis
 from clausegen.analysis import Hidden, Markup
 
 AUDIT = "clauses/core/general.audit@1.0.0.md"
+TINY_PROFILE = Path("profiles/case.yaml")
 
 
 def test_facts_of_a_template_with_a_hidden_value():
@@ -59,3 +62,16 @@ def test_lint_survives_a_filter_no_environment_knows(tiny, cli):
     assert result.code == 1 and "Traceback" not in result.err
     assert "general.audit@1.0.0: parameter audit_interval_months is declared" not in result.out
     assert "filter |shout is not allowed" in cli("validate").out + cli("validate").err
+
+
+def test_the_names_analysis_allows_are_the_names_a_template_is_given(tiny_project):
+    """analysis.PROFILE_NAMES lists what assembly.context() gives every template, besides parameters:
+    a derived value added to one and not the other fails here, not in a user's validate run."""
+    from clausegen.assembly import context
+    from clausegen.loading import load_profile
+    from clausegen.selection import select
+
+    loaded = load_profile(TINY_PROFILE)
+    given = set(context(select(loaded.profile, tiny_project, loaded.located)))
+    parameters = set(tiny_project.parameters)
+    assert given - parameters - {"language"} == set(analysis.PROFILE_NAMES)  # language: for the filters only

@@ -4,6 +4,7 @@ import datetime
 import json
 import re
 import shutil
+import zipfile
 
 import docx
 import openpyxl
@@ -65,8 +66,12 @@ def test_report_with_weights_rejections_and_missing_answers(tiny, cli, matrix, m
     folder = tiny / "output/tiny-case"
     text = (folder / "evaluation.md").read_text()
     assert "| Nordic Hosting | 1 of 1 | Compliant: every minimum requirement answered yes | 7\\.5 of 15 |" in text
-    assert "| South & Co \\<IT\\> | 0 of 1 | Reject: 1 minimum requirement not answered yes | 0 of 15 |" in text
-    assert "| west | 1 of 1 |" in text  # no name given: the file's name
+    assert ("| South & Co \\<IT\\> | 0 of 1 | Reject: 1 minimum requirement not answered yes | Not scored: rejected |"
+            in text)  # a rejected tender is not evaluated, as the tender documents say
+    assert "| west | 1 of 1 |" in text  # no name given: the file's name, with a warning naming the cell
+    assert ("warning: west.xlsx: Instructions!B3: no tenderer name; the report calls this tender 'west' after the "
+            "file\n    hint: ask the tenderer to write its name in cell B3") in result.err
+    assert "north.xlsx" not in result.err
     assert "No answer in Complies: SR-ACC-01 (Requirements!F3)." in text
     assert re.sub(r"\b[0-9a-f]{64}\b", "<sha256 of the file>", text) == md_snapshot  # files made in the test
     record = json.loads((folder / "evaluation.json").read_text())
@@ -212,3 +217,13 @@ def test_weights_only_on_award_criteria_of_the_profile(tiny, cli):
     assert ("profiles/case.yaml:19: procurement.award_weights.SR-INC-01: SR-INC-01 is a minimum requirement here; "
             "only award criteria are weighted") in result.err
     assert "profiles/case.yaml:19: procurement.award_weights.SR-NOPE-01: SR-NOPE-01 is not a requirement" in result.err
+
+
+def test_the_report_is_dated_by_the_document_date_never_1980_by_default(tiny, cli):
+    edit(tiny / "profiles/case.yaml", "pins:", 'document: {status: draft, revision: 1, date: "2027-03-01"}\npins:')
+    shutil.copy(LIBREOFFICE, tiny / "acme.xlsx")
+    assert cli("evaluate", "profiles/case.yaml", "acme.xlsx").code == 0
+    for name in ("evaluation.docx", "evaluation.xlsx"):
+        with zipfile.ZipFile(tiny / "output/tiny-case" / name) as z:
+            core = z.read("docProps/core.xml").decode()
+        assert "2027-03-01T00:00:00Z" in core and "1980" not in core, name

@@ -7,7 +7,7 @@ from clausegen.rendering import markdown, pandoc_ast
 from clausegen.rendering.docx_body import Writer
 
 
-@pytest.mark.parametrize("writer", [markdown._Writer, pandoc_ast._Writer, Writer])
+@pytest.mark.parametrize("writer", [markdown._Writer, pandoc_ast.Writer, Writer])
 def test_every_writer_has_a_method_for_every_node_type(writer):
     missing = [f"{node.__name__}: {method}" for node, method in NODE_METHODS.items() if not hasattr(writer, method)]
     assert missing == []

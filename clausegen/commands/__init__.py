@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from clausegen.errors import Diagnostic, UsageError, display_path
-from clausegen.pipeline import Inputs
+from clausegen.sources import Inputs
 
 
 def list_option(raw: str | None, allowed: tuple[str, ...], option: str) -> tuple[str, ...] | None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from clausegen import __version__, loading
@@ -25,7 +25,7 @@ from clausegen.export.xlsx import write_sheets
 from clausegen.loading.answers import AnsweredMatrix, load_answers
 from clausegen.matrices import Matrix, matrix, requirement_rows, weight_problems
 from clausegen.models.project import Project
-from clausegen.pipeline import load_project, source_date_epoch
+from clausegen.pipeline import load_project, made_on, source_date_epoch
 from clausegen.selection import Selection, select
 
 TENDER = "tender-requirements"
@@ -79,8 +79,9 @@ def load_all(paths: list[Path], expected: Matrix) -> list[AnsweredMatrix]:
     return answered
 
 
-def write_evaluation(profile_path: Path, answer_paths: list[Path], project: Project, out: Path, epoch: int) -> Path:
-    """Evaluate and write the report; returns the folder written to."""
+def write_evaluation(profile_path: Path, answer_paths: list[Path], project: Project, out: Path,
+                     epoch: int) -> tuple[Path, list[AnsweredMatrix]]:
+    """Evaluate and write the report; returns the folder written to and the matrices evaluated."""
     from clausegen.pipeline import export_report
 
     current = tender(profile_path, project)
@@ -92,16 +93,16 @@ def write_evaluation(profile_path: Path, answer_paths: list[Path], project: Proj
     about = About(selection.profile.id, selection.profile.title, selection.profile.client.name,
                   selection.facts.level.marking, lib.name, lib.version)
     report = document(evaluation, about)
-    created = datetime.fromtimestamp(epoch, tz=UTC)
+    created = made_on(selection, project, epoch)
     custom = {"clausegen.library": f"{lib.name} {lib.version}", "clausegen.profile": selection.profile.id}
-    files = {"evaluation.md": export_report(report, "md", epoch),
-             "evaluation.docx": export_report(report, "docx", epoch),
+    files = {"evaluation.md": export_report(report, "md", created=created),
+             "evaluation.docx": export_report(report, "docx", created=created),
              "evaluation.xlsx": write_sheets(sheets(evaluation), TITLE, about.marking, created, custom)}
     files["evaluation.json"] = _record(current, project, answered, files)
     folder = out / selection.profile.id
     with folder_lock(folder):  # a build of the profile swaps the whole folder: not while this writes
         write_all(folder, files)
-    return folder
+    return folder, answered
 
 
 def _record(current: Tender, project: Project, answered: list[AnsweredMatrix], files: dict[str, bytes]) -> bytes:
@@ -118,8 +119,17 @@ def _record(current: Tender, project: Project, answered: list[AnsweredMatrix], f
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+def unnamed(answered: list[AnsweredMatrix]) -> list[Diagnostic]:
+    """Matrices whose tenderer left its name out: the report names them after the file."""
+    return [Diagnostic(a.file, None, "Instructions!B3", f"no tenderer name; the report calls this tender {a.tenderer!r} "
+                       "after the file", "ask the tenderer to write its name in cell B3") for a in answered if not a.named]
+
+
 def run(args: argparse.Namespace) -> int:
     project = load_project(inputs(args))
-    folder = write_evaluation(args.profile, list(args.answers), project, args.out, source_date_epoch(dict(os.environ)))
+    folder, answered = write_evaluation(args.profile, list(args.answers), project, args.out,
+                                        source_date_epoch(dict(os.environ)))
+    for warning in unnamed(answered):
+        print(f"warning: {warning.format()}", file=sys.stderr)
     print(f"wrote {display_path(folder)}/evaluation.md, .docx, .xlsx and evaluation.json")
     return 0

@@ -10,8 +10,8 @@ from clausegen import loading
 from clausegen.commands import inputs
 from clausegen.facts import third_country_sub_suppliers
 from clausegen.models.project import Project
-from clausegen.pipeline import load_project
 from clausegen.selection import Selection, select
+from clausegen.sources import load_project
 
 
 def explain(profile_path: Path, project: Project) -> str:
@@ -28,6 +28,8 @@ def explain(profile_path: Path, project: Project) -> str:
         *_case_facts(s, loaded.located.data),
         f"transfers    outside the EU/EEA: {', '.join(facts.third_countries) or 'none'}",
         *_transfers(s),
+        *([f"  remote access from {', '.join(facts.values['remote_access_countries'])}, which data.locations does "
+           "not list (remote_access_countries)"] if facts.values["remote_access_countries"] else []),
         *(f"warning      {n.format()}" for n in s.notices),
         "",
         "parameters",
@@ -85,8 +87,13 @@ def _case_facts(s: Selection, raw: Any) -> list[str]:
         f"delivery     {p.service.delivery}{origin('service', 'delivery', default=f'default, from service.cloud: {cloud}')}",
         f"support      {p.service.support_hours}{origin('service', 'support_hours')}",
         f"NIS2         {p.criticality.nis2}{origin('criticality', 'nis2')}; "
-        f"DORA {'yes' if p.criticality.dora else 'no'}{origin('criticality', 'dora')}",
-        f"supplier     {p.supplier.name if p.supplier else 'not named (a tender: chosen by the tender)'}",
+        f"DORA {'yes' if p.criticality.dora else 'no'}{origin('criticality', 'dora')}"
+        + ({True: "; supports a critical or important function", False: "; no critical or important function",
+            None: "; critical or important function not stated (the text keeps the condition)"}
+           [p.criticality.dora_critical_function] if p.criticality.dora else ""),
+        f"supplier     {p.supplier.name if p.supplier else 'not named (a tender: chosen by the tender)'}"
+        + (f" ({p.supplier.country}, outside the EU/EEA: supplier_outside_eea)"
+           if p.supplier and s.facts.values["supplier_outside_eea"] else ""),
     ] + ([f"             DORA applies instead of NIS2 (Art. 4(1) NIS2): DORA incident reporting (Art. 19) and "
           f"contract terms (Art. 30) replace the NIS2 supply-chain (Art. 21) and reporting (Art. 23) clauses, "
           f"although nis2 is {p.criticality.nis2}"] if p.criticality.dora and p.criticality.nis2 != "none" else [])

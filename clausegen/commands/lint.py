@@ -7,7 +7,7 @@ import argparse
 from clausegen import lint
 from clausegen.commands import inputs
 from clausegen.loading.lint_terms import load_lint_terms
-from clausegen.pipeline import load_sources
+from clausegen.sources import load_sources
 
 
 def run(args: argparse.Namespace) -> int:

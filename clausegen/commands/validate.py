@@ -11,8 +11,8 @@ from clausegen import contract_checks, loading, references
 from clausegen.assembly import assemble
 from clausegen.commands import inputs
 from clausegen.errors import ClausegenError, Diagnostic, display_path, unexpected
-from clausegen.pipeline import Inputs, load_project
 from clausegen.selection import select
+from clausegen.sources import Inputs, load_project
 
 
 def profile_paths(paths: list[Path]) -> tuple[list[Path], list[Diagnostic]]:

@@ -25,11 +25,11 @@ from openpyxl.writer.excel import ExcelWriter
 
 from clausegen.errors import Diagnostic, RenderError
 from clausegen.matrices import Column, Matrix
+from clausegen.rendering.ooxml import CUSTOM_PART, custom_properties_xml, normalise_zip
 
 META_SHEET = "clausegen"
 INSTRUCTIONS_SHEET = "Instructions"
 TENDERER_CELL = "B3"
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 LINE_POINTS = 15.0  # one line of 11 pt text
 MAX_CELL = 32767  # Excel's limit on the characters in one cell
 INJECTION_LEADS = ("=", "+", "-", "@", "\t", "\r")
@@ -190,22 +190,10 @@ def save(wb: Workbook, title: str, marking: str, created: dt.datetime, custom: d
     props = wb.properties
     props.title, props.keywords, props.creator, props.lastModifiedBy = title, marking, "clausegen", None
     props.created = props.modified = created.replace(tzinfo=None)
-    for name, value in sorted(custom.items()):
+    for name, value in sorted(custom.items()):  # declares the part; its text is written as the DOCX's is
         wb.custom_doc_props.append(StringProperty(name=name, value=value))
     raw = io.BytesIO()
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(wb, archive).save()  # not save_workbook(): it stamps the clock into docProps
-    return _fixed_zip(raw.getvalue())
-
-
-def _fixed_zip(data: bytes) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            fixed.create_system = 0
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
+    return normalise_zip(raw.getvalue(), {CUSTOM_PART: custom_properties_xml(custom)} if custom else None)
 

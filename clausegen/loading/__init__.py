@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from clausegen.errors import Diagnostic, InputError, display_path
-from clausegen.loading import cache, docx_template, model_errors, pandoc_template, strict_yaml
+from clausegen.loading import cache, model_errors, pandoc_template, strict_yaml
 from clausegen.models.catalogue import Catalogue, CatalogueFile, LevelFile
 from clausegen.models.framework import Framework
 from clausegen.models.library import Clause, Library, LibraryFile
@@ -124,6 +124,8 @@ def load_templates(folder: Path | None, document_ids: list[str]) -> Templates:
 
 @lru_cache(maxsize=16)
 def _check_docx(data: bytes, name: str) -> None:
+    from clausegen.loading import docx_template  # docxtpl: only a build loads Word templates
+
     docx_template.check(data, name)
 
 

@@ -107,7 +107,7 @@ def _profile(manifest: Manifest, name: str) -> loading.LoadedProfile:
 
 def _libraries(library: str | None, manifest: Manifest, inputs: Any, which: str):
     """(label, project) for each library to try, most likely first."""
-    from clausegen.pipeline import Inputs, load_project
+    from clausegen.sources import Inputs, load_project
 
     if library is not None and Path(library).is_dir() and (Path(library) / "library.yaml").is_file():
         yield library, load_project(Inputs(Path(library), inputs.catalogue, inputs.frameworks))
@@ -124,7 +124,7 @@ def _libraries(library: str | None, manifest: Manifest, inputs: Any, which: str)
 
 
 def _at_revision(rev: str, inputs: Any) -> Project:
-    from clausegen.pipeline import Inputs, load_project
+    from clausegen.sources import Inputs, load_project
 
     with tempfile.TemporaryDirectory(prefix="clausegen-redline-") as tmp:
         paths = extract_revision(rev, (inputs.library, inputs.catalogue, inputs.frameworks), Path(tmp))

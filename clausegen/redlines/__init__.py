@@ -12,14 +12,13 @@ from clausegen.errors import Diagnostic, InputError
 from clausegen.loading.builds import Build
 from clausegen.redlines import docx as redline_docx
 from clausegen.redlines import markdown as redline_markdown
+from clausegen.redlines import pandoc_ast as redline_ast
 from clausegen.redlines import summary
 from clausegen.redlines.structure import DocumentDiff, compare
 from clausegen.rendering import docx as docx_rendering
 
 FORMATS = ("docx", "md", "html", "pdf")
 DEFAULT_FORMATS = ("docx", "md")
-LUA = Path(__file__).with_name("redline.lua")
-PANDOC_READER = "commonmark+pipe_tables+bracketed_spans"
 
 
 def same_profile(old: Build, new: Build) -> None:
@@ -57,17 +56,15 @@ def files(old: Build, new: Build, formats: tuple[str, ...], templates: Path | No
 
 
 def _pandoc(diff: DocumentDiff, fmt: str, templates: loading.Templates) -> bytes:
-    from clausegen.export.pandoc import convert_markdown as convert
+    from clausegen.export.pandoc import convert
     from clausegen.export.pdf import compile_pdf
     from clausegen.pipeline import _metadata
 
     document = diff.new or diff.old
     assert document is not None
-    legend = "*Changes since the earlier build: inserted text [looks like this]{.ins}, deleted text [like this]{.del}.*"
-    text = "\n\n".join([legend, *redline_markdown.body(diff.blocks, spans=True)]) + "\n"
     if fmt == "html":
-        return convert(text, "html5", Path(templates.html[1]), _metadata(document), diff.document_id,
-                       PANDOC_READER, (LUA,)).encode("utf-8")
-    source = convert(text, "typst", Path(templates.typst[1]), _metadata(document), diff.document_id,
-                     PANDOC_READER, (LUA,))
+        ast = redline_ast.document(diff, "html5", _metadata(document))
+        return convert(ast, "html5", Path(templates.html[1]), diff.document_id).encode("utf-8")
+    source = convert(redline_ast.document(diff, "typst", _metadata(document)), "typst", Path(templates.typst[1]),
+                     diff.document_id)
     return compile_pdf(source, diff.document_id)

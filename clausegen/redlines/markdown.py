@@ -1,7 +1,6 @@
 """A document redline as Markdown: the whole new document, deletions in <del> and insertions in
-<ins>, tables row by row. For pandoc (HTML and PDF) the same text is written with bracketed spans
-(`[text]{.del}`), which redline.lua turns into <del>/<ins> or coloured Typst: raw HTML never passes
-through pandoc here.
+<ins>, tables row by row. HTML and PDF are written from the same comparison as pandoc's AST
+(pandoc_ast.py), not from this Markdown.
 """
 
 from __future__ import annotations
@@ -16,8 +15,8 @@ _HEADINGS = {"h1": "## ", "h2": "### "}
 _MARKERS = {"bullet": "- ", "body": "", "note": ""}
 
 
-def write(diff: DocumentDiff, spans: bool = False) -> str:
-    """The Markdown a user reads (`spans` False), or pandoc's input (`spans` True)."""
+def write(diff: DocumentDiff) -> str:
+    """The Markdown a user reads."""
     document = diff.new or diff.old
     assert document is not None
     head = [f"# {escape_markdown(document.title)}", escape_markdown(document.subtitle),
@@ -27,15 +26,15 @@ def write(diff: DocumentDiff, spans: bool = False) -> str:
         head.append(escape_markdown(f"This document is {'new in' if diff.status == 'added' else 'not in'} "
                                     "the later build."))
     head.append(f"*{escape_markdown(LEGEND)}*")
-    return "\n\n".join(head + body(diff.blocks, spans)) + "\n"
+    return "\n\n".join(head + body(diff.blocks)) + "\n"
 
 
-def body(blocks: tuple[Block, ...], spans: bool = False) -> list[str]:
+def body(blocks: tuple[Block, ...]) -> list[str]:
     out: list[str] = []
     number = 0
     for block in blocks:
         if isinstance(block, TableDiff):
-            out.append(_table(block, spans))
+            out.append(_table(block))
             number = 0
             continue
         style = block.style
@@ -45,39 +44,34 @@ def body(blocks: tuple[Block, ...], spans: bool = False) -> list[str]:
         else:
             number = 0
             marker = _HEADINGS.get(style, _MARKERS.get(style, ""))
-        out.append(marker + _inline(block.changes, spans))
+        out.append(marker + _inline(block.changes))
     return out
 
 
-def _inline(changes: tuple[Change, ...], spans: bool) -> str:
+def _inline(changes: tuple[Change, ...]) -> str:
     parts = []
     for change in changes:
         text = "".join(_emphasis(run, b, i) for run, b, i in _runs(change.tokens))
-        parts.append(_mark(text, change.kind, spans))
+        parts.append(_mark(text, change.kind))
     return "".join(parts)
 
 
-def _mark(text: str, kind: str, spans: bool) -> str:
+def _mark(text: str, kind: str) -> str:
     if kind == "=" or not text:
         return text
-    if spans:
-        # A span cannot start or end with a space in every reader: keep the spaces outside.
-        core = text.strip()
-        lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()):]
-        return f"{lead}[{core}]{{.{'del' if kind == '-' else 'ins'}}}{trail}" if core else text
     return f"<del>{text}</del>" if kind == "-" else f"<ins>{text}</ins>"
 
 
-def _cell(changes: tuple[Change, ...], spans: bool) -> str:
-    text = "".join(_mark(plain_cell(c.text), c.kind, spans) for c in changes)
+def _cell(changes: tuple[Change, ...]) -> str:
+    text = "".join(_mark(plain_cell(c.text), c.kind) for c in changes)
     return text or " "
 
 
-def _table(table: TableDiff, spans: bool) -> str:
-    lines = ["| " + " | ".join(_cell(c, spans) for c in table.columns) + " |",
+def _table(table: TableDiff) -> str:
+    lines = ["| " + " | ".join(_cell(c) for c in table.columns) + " |",
              "|" + "|".join("-" * max(3, w) for w in table.widths) + "|"]
     for row in table.rows:
-        lines.append("| " + " | ".join(_cell(c, spans) for c in row.cells) + " |")
+        lines.append("| " + " | ".join(_cell(c) for c in row.cells) + " |")
     return "\n".join(lines)
 
 

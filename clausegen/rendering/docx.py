@@ -10,11 +10,9 @@ from __future__ import annotations
 import functools
 import io
 import re
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from html import escape  # XML-escapes text; quote=True also for attribute values in "..."
 from typing import Any
 
 import docx.oxml.ns
@@ -30,15 +28,12 @@ from clausegen.errors import Diagnostic, InputError, RenderError
 from clausegen.models.document import Document
 from clausegen.rendering.docx_body import Writer, XmlWriter
 from clausegen.rendering.environment import TEMPLATE_FAULTS, environment
+from clausegen.rendering.ooxml import CUSTOM_CT, CUSTOM_PART, custom_properties_xml, normalise_zip
 
 # docxcompose rebinds python-docx's "cp" prefix to the custom-properties namespace on import,
 # which makes python-docx write core properties (keywords, revision...) into the wrong namespace.
 docx.oxml.ns.nsmap["cp"] = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
 
-CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
-VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
-CUSTOM_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -137,6 +132,14 @@ def build(document: Document, template_bytes: bytes, template_name: str, propert
         raise RenderError(Diagnostic(template_name, None, _part_name(tpl), f"Word template: {e}",
                                      f"near: {near}" if near else "check the Jinja tags in the template")) from e
     docx = tpl.docx  # not get_docx(): after render that reloads the unrendered template
+    _set_properties(docx, document, properties)
+    buffer = io.BytesIO()
+    docx.save(buffer)
+    return normalise_zip(buffer.getvalue())
+
+
+def _set_properties(docx: Any, document: Document, properties: Properties) -> None:
+    """Core properties from the document; custom ones (clausegen.*) from `properties`."""
     core = docx.core_properties
     core.title = document.title
     core.subject = document.profile_title
@@ -157,9 +160,6 @@ def build(document: Document, template_bytes: bytes, template_name: str, propert
     if document.date:
         custom["clausegen.document_date"] = document.date
     _set_custom_properties(docx, custom)
-    buffer = io.BytesIO()
-    docx.save(buffer)
-    return normalise_zip(buffer.getvalue())
 
 
 def _part_name(tpl: DocxTemplate) -> str:
@@ -179,28 +179,10 @@ def _drop_empty_core_properties(core: Any) -> None:
 
 def _set_custom_properties(document: Any, values: dict[str, str]) -> None:
     """docProps/custom.xml, replacing any the template had."""
-    props = "".join(
-        f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{pid}" name="{escape(name)}">'
-        f"<vt:lpwstr>{escape(value, quote=False)}</vt:lpwstr></property>"
-        for pid, (name, value) in enumerate(sorted(values.items()), start=2))
-    xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-           f'<Properties xmlns="{CUSTOM_NS}" xmlns:vt="{VT_NS}">{props}</Properties>').encode()
+    xml = custom_properties_xml(values)
     package = document.part.package
     for rel_id, rel in list(package.rels.items()):
         if rel.reltype == RT.CUSTOM_PROPERTIES:
             del package.rels[rel_id]
-    part = Part(PackURI("/docProps/custom.xml"), CUSTOM_CT, xml, package)
+    part = Part(PackURI("/" + CUSTOM_PART), CUSTOM_CT, xml, package)
     package.relate_to(part, RT.CUSTOM_PROPERTIES)
-
-
-def normalise_zip(data: bytes) -> bytes:
-    """Fixed timestamps and attributes, so the same document gives the same bytes."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            fixed.create_system = 0
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()

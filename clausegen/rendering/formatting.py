@@ -13,10 +13,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from babel import Locale
-from babel.dates import format_date as babel_date
-from babel.numbers import format_decimal
-
 from clausegen.periods import PeriodError, parse_iso
 
 UNITS = ("minute", "hour", "day", "working_day", "week", "month", "year")
@@ -60,8 +56,16 @@ def phrases(language: Any) -> Phrases:
 
 
 @cache
-def _locale(name: str) -> Locale:
+def _locale(name: str) -> Any:
+    from babel import Locale  # Babel loads only when a value is formatted, not to load or validate a library
+
     return Locale.parse(name)
+
+
+def format_decimal(number: int, locale: Any) -> str:
+    from babel.numbers import format_decimal as babel_decimal
+
+    return str(babel_decimal(number, locale=locale))
 
 
 def describe(value: Any) -> str:
@@ -130,4 +134,6 @@ def format_date(language: str, value: Any) -> str:
     """'1 March 2027'."""
     day = as_date(value)
     p = phrases(language)
+    from babel.dates import format_date as babel_date
+
     return str(babel_date(day, p.date, locale=_locale(p.locale)))

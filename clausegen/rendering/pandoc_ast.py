@@ -57,15 +57,22 @@ _TYPST_SHORTHAND = re.compile(r"(?<=\.)\.|(?<=-)\?|-(?=\d)")
 def document(doc: Document, target: str, meta: dict[str, str] | None = None) -> bytes:
     """The JSON AST of `doc`; `target` is the pandoc writer it is for (typst or html5), `meta` the
     values its template reads (title, subtitle, marking, ...), each shown as literal text."""
-    writer = _Writer(target == "typst")
+    writer = Writer(target == "typst")
+    return dump(writer, meta, [node for landscape, blocks in doc.pages() for node in writer.run(landscape, blocks)])
+
+
+def dump(writer: Writer, meta: dict[str, str] | None, blocks: list[dict[str, Any]]) -> bytes:
+    """The AST's bytes: `meta` for the template (each value literal text) and the body's blocks."""
     ast = {"pandoc-api-version": API_VERSION,
            "meta": {key: {"t": "MetaString", "c": value} if key in PLAIN_META else
                     {"t": "MetaInlines", "c": writer.meta(value)} for key, value in (meta or {}).items() if value},
-           "blocks": [node for landscape, blocks in doc.pages() for node in writer.run(landscape, blocks)]}
+           "blocks": blocks}
     return json.dumps(ast, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-class _Writer(Visitor):
+class Writer(Visitor):
+    """The tree as pandoc AST nodes; also writes the text of the redline reports (redlines/pandoc_ast.py)."""
+
     def __init__(self, typst: bool) -> None:
         self.typst = typst
 
