@@ -278,3 +278,14 @@ def test_as_offered_outside_a_tender_is_a_warning(shipped, tmp_path):
     assert any("As offered, but without a tender there is no offer in the contract file" in n for n in notes)
     loaded = loading.load_profile(write(tmp_path, BANK, "tender.yaml"))
     assert not any("As offered" in n.format() for n in select(loaded.profile, shipped, loaded.located).notices)
+
+
+def test_verifications_use_the_names_the_contract_uses(shipped):
+    """Reviewer round 9 #67, #58: no 'asset list', 'contract review', 'exit acceptance' or lower-case security report."""
+    docs = documents(shipped, ROOT / "profiles" / "dk-agency-emergency-alerting.yaml")
+    appendix = docs["security-appendix"]
+    for old in ("asset list", "contract review", "exit acceptance", "exit sign-off", "named security contact",
+                "with each security report", "in its security reports"):
+        assert old not in appendix, old
+    assert "keep a register of the persons with access to Client Data and systems" in appendix
+    assert "with each Security Report" in appendix
