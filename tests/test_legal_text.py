@@ -287,5 +287,5 @@ def test_verifications_use_the_names_the_contract_uses(shipped):
     for old in ("asset list", "contract review", "exit acceptance", "exit sign-off", "named security contact",
                 "with each security report", "in its security reports"):
         assert old not in appendix, old
-    assert "keep a register of the persons with access to Client Data and systems" in appendix
+    assert "the Supplier's register of persons with access (the access register)" in appendix
     assert "with each Security Report" in appendix

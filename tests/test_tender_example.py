@@ -80,4 +80,4 @@ def test_the_tender_publishes_the_weights_and_rule_that_evaluate_applies(clone, 
     assert weights
     for requirement_id, weight in weights.items():
         assert f"- {requirement_id}: {weight} points\n" in text
-    assert 'an answer "partly" earns half of it' in text and "scale from 0 to 10" not in text
+    assert 'an answer *partly* earns half of it' in text and "scale from 0 to 10" not in text
