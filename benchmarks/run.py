@@ -200,7 +200,7 @@ def main() -> None:
                  "--outdir", str(work / "lo"), str(docx)], ROOT, env))
             rows.append(("  LibreOffice converting that set's security-appendix.docx to PDF (soffice, warm profile)",
                          f"{t_lo:.2f} s; clausegen's whole set takes {t_one / t_lo:.2f}x that"))
-            rows.append(("  CPU seconds of the whole set and of that conversion (each process and those it waits for; less disturbed by other load)",
+            rows.append(("  CPU seconds of the whole set and of that conversion (less disturbed by other load than wall time)",
                          f"clausegen {cpu_one:.2f} s, LibreOffice {cpu_median(args.repeat):.2f} s "
                          f"({cpu_one / max(cpu_median(args.repeat), 1e-9):.2f}x)"))
         t_version = median(args.repeat, lambda: timed(CLAUSEGEN + ["--version"], ROOT, env))
