@@ -27,6 +27,7 @@ from jinja2.sandbox import SecurityError
 from clausegen.errors import Diagnostic, InputError, RenderError
 from clausegen.models.document import Document
 from clausegen.rendering.docx_body import Writer, XmlWriter
+from clausegen.rendering.docx_sections import turn_headers
 from clausegen.rendering.environment import TEMPLATE_FAULTS, environment
 from clausegen.rendering.ooxml import CUSTOM_CT, CUSTOM_PART, custom_properties_xml, normalise_zip
 
@@ -132,6 +133,7 @@ def build(document: Document, template_bytes: bytes, template_name: str, propert
         raise RenderError(Diagnostic(template_name, None, _part_name(tpl), f"Word template: {e}",
                                      f"near: {near}" if near else "check the Jinja tags in the template")) from e
     docx = tpl.docx  # not get_docx(): after render that reloads the unrendered template
+    turn_headers(docx)
     _set_properties(docx, document, properties)
     buffer = io.BytesIO()
     docx.save(buffer)
