@@ -13,6 +13,7 @@ from conftest import DATA, edit
 
 from clausegen.export.xlsx import save
 from clausegen.loading import answers as answers_module
+from clausegen.models.document import Document
 
 LIBREOFFICE = DATA / "answers/acme-libreoffice.xlsx"  # answered, then saved by LibreOffice 7.4 (see its README)
 
@@ -38,7 +39,8 @@ def answer(source, target, cells: dict[str, object], tenderer: str | None = None
             wb[sheet][cell].data_type = "s"
     if tenderer is not None:
         wb["Instructions"]["B3"].value = tenderer
-    target.write_bytes(save(wb, "answers", "CONFIDENTIAL", datetime.datetime(2027, 2, 1), {}))  # fixed bytes
+    about = Document("answers", "answers", "", "CONFIDENTIAL", "Client", None, "", "lib", "1.0.0", ())
+    target.write_bytes(save(wb, about, datetime.datetime(2027, 2, 1), {}))  # fixed bytes
     return target
 
 

@@ -17,7 +17,7 @@ from clausegen import __version__, loading
 from clausegen.commands import inputs
 from clausegen.errors import Diagnostic, InputError, display_path
 from clausegen.evaluation import evaluate
-from clausegen.evaluation_report import TITLE, About, document, sheets
+from clausegen.evaluation_report import About, document, sheets
 from clausegen.export.commit import folder_lock
 from clausegen.export.manifest import sha256
 from clausegen.export.writing import write_all
@@ -97,7 +97,7 @@ def write_evaluation(profile_path: Path, answer_paths: list[Path], project: Proj
     custom = {"clausegen.library": f"{lib.name} {lib.version}", "clausegen.profile": selection.profile.id}
     files = {"evaluation.md": export_report(report, "md", created=created),
              "evaluation.docx": export_report(report, "docx", created=created),
-             "evaluation.xlsx": write_sheets(sheets(evaluation), TITLE, about.marking, created, custom)}
+             "evaluation.xlsx": write_sheets(sheets(evaluation), report, created, custom)}
     files["evaluation.json"] = _record(current, project, answered, files)
     folder = out / selection.profile.id
     with folder_lock(folder):  # a build of the profile swaps the whole folder: not while this writes
