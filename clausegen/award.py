@@ -15,6 +15,7 @@ from clausegen.export.pdf import describe, first_missing
 from clausegen.loading.answers import Answer, AnsweredMatrix, load_answers
 from clausegen.matrices import Column, Matrix, RequirementRow, matrix
 from clausegen.models.document import Document, Part, Section, Table
+from clausegen.models.location import Locator
 from clausegen.selection import Selection
 from clausegen.validation import Project
 
@@ -32,22 +33,49 @@ BINDING = (
 )
 
 
-def load_winner(path: Path, selection: Selection, project: Project, pdf: bool) -> AnsweredMatrix:
-    """The winner's answers; an error for any problem in the file and for every minimum requirement
-    not answered yes (such a tender could not have been awarded)."""
+def load_winner(path: Path, selection: Selection, project: Project, located: Locator, pdf: bool) -> AnsweredMatrix:
+    """The winner's answers; an error for any problem in the file, when the matrix is another
+    tenderer's than the profile's supplier, and for every minimum requirement not answered yes
+    (such a tender could not have been awarded)."""
     expected = matrix("tender-requirements", selection, project, "", "")
     assert expected is not None
     winner = load_answers(path, expected)
     minimum = {row[0] for row in expected.rows if row[4].startswith("Minimum")}
-    problems = [Diagnostic(winner.file, None, a.cell, f"{a.id} is a minimum requirement answered "
-                           f"{a.complies or 'nothing'}; a tender that does not meet every minimum requirement "
-                           "cannot be awarded", "evaluate the tenders (clausegen evaluate) and award a compliant one")
-                for a in winner.answers if a.id in minimum and a.complies != "yes"]
+    other = _other_tenderer(winner, selection, located)
+    problems = [other] if other else []
+    problems += [Diagnostic(winner.file, None, a.cell, f"{a.id} is a minimum requirement answered "
+                            f"{a.complies or 'nothing'}; a tender that does not meet every minimum requirement "
+                            "cannot be awarded", "evaluate the tenders (clausegen evaluate) and award a compliant one")
+                 for a in winner.answers if a.id in minimum and a.complies != "yes"]
     if pdf:
         problems += _unprintable(winner)
     if problems:
         raise InputError(problems)
     return winner
+
+
+def _same_name(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def _other_tenderer(winner: AnsweredMatrix, selection: Selection, located: Locator) -> Diagnostic | None:
+    """The contract binds the profile's supplier, so the answers must be that supplier's own:
+    another tenderer's offer in a contract with the winner would bind it to what it never offered."""
+    supplier = selection.profile.supplier
+    if supplier is None:
+        return Diagnostic.at(located.at(()), "supplier", "the contract with the winner needs the winner's name; "
+                             f"{winner.file} is the answers of {winner.tenderer or 'an unnamed tenderer'}",
+                             "enter the winning tenderer as supplier in the profile")
+    if not winner.named:
+        return Diagnostic(winner.file, None, "Instructions!B3", "the tenderer's name is empty, so it cannot be "
+                          f"checked against the supplier {supplier.name!r} the contract is made with",
+                          "ask the winner for its matrix with its name in cell B3")
+    if not _same_name(winner.tenderer, supplier.name):
+        where = located.at(("supplier", "name"))
+        return Diagnostic(winner.file, None, "Instructions!B3", f"these are the answers of {winner.tenderer!r}, "
+                          f"but the contract is made with {supplier.name!r} ({where.file}:{where.line}: supplier.name)",
+                          "build with the winner's own matrix, or enter the winner as supplier in the profile")
+    return None
 
 
 def _unprintable(winner: AnsweredMatrix) -> list[Diagnostic]:

@@ -1,8 +1,9 @@
 """Evaluate stage: answered compliance matrices against the tender's requirements.
 
 For each tenderer: every minimum requirement must be answered "yes", or the tender is rejected;
-award criteria are scored where the profile weights them (yes: the weight, partly: half of it,
-no or no answer: nothing); answers left empty are listed.
+the award criteria of a compliant tender are scored where the profile weights them (yes: the
+weight, partly: half of it, no or no answer: nothing); a rejected tender is not scored, as the
+tender documents say; answers left empty are listed.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ class TenderResult:
     answers: dict[str, Answer]  # requirement id -> answer
     failed_minimums: tuple[str, ...]  # ids of minimum requirements not answered "yes"
     missing: tuple[str, ...]  # ids with no answer in Complies
-    scores: dict[str, Fraction]  # weighted award criterion id -> score
-    score: Fraction | None  # None when the profile weights nothing
+    scores: dict[str, Fraction]  # weighted award criterion id -> score; empty for a rejected tender
+    score: Fraction | None  # None when the profile weights nothing or the tender is rejected
 
     @property
     def rejected(self) -> bool:
@@ -59,10 +60,11 @@ def _result(requirements: tuple[RequirementRow, ...], answered: AnsweredMatrix,
     answers = {a.id: a for a in answered.answers}
     failed = tuple(r.id for r in requirements if r.marked_as == "minimum" and answers[r.id].complies != "yes")
     missing = tuple(r.id for r in requirements if not answers[r.id].complies)
-    scores = {r.id: score_of(answers[r.id].complies, weights[r.id]) for r in requirements if r.id in weights}
+    scored = bool(weights) and not failed  # a rejected tender is not evaluated
+    scores = {r.id: score_of(answers[r.id].complies, weights[r.id]) for r in requirements
+              if scored and r.id in weights}
     return TenderResult(answered.tenderer, PurePath(answered.file).name, answered.sha256, answers, failed, missing,
-                        scores,
-                        sum(scores.values(), Fraction(0)) if weights else None)
+                        scores, sum(scores.values(), Fraction(0)) if scored else None)
 
 
 def number(value: Fraction | int) -> str:

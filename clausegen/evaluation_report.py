@@ -22,6 +22,7 @@ class About:
 
 TITLE = "Evaluation of tenders"
 NONE = "(none)"
+NOT_SCORED = "Not scored: rejected"
 
 
 def document(evaluation: Evaluation, about: About) -> Document:
@@ -41,11 +42,12 @@ def document(evaluation: Evaluation, about: About) -> Document:
 def _rule(evaluation: Evaluation) -> str:
     rule = "Every minimum requirement must be answered yes; a tender that misses one is rejected."
     if evaluation.weights:
-        return (rule + " The award score counts the answers in Complies with the weights in the profile: yes earns "
-                "the weight, partly half of it, no or no answer nothing; the highest possible score is "
-                f"{evaluation.max_score}. It ranks what each tenderer says it offers and is the starting point "
-                "for, not a replacement of, the evaluation of quality the tender documents describe.")
-    return rule + " The profile gives the award criteria no weights, so they are listed and not scored."
+        return (rule + " A rejected tender is not scored. The award score applies the scoring rule the tender "
+                "documents publish, with the weights they give: yes earns the weight, partly half of it, no or no "
+                f"answer nothing; the highest possible score is {evaluation.max_score}.")
+    if any(r.marked_as == "award" for r in evaluation.requirements):
+        return rule + " The profile gives the award criteria no weights, so they are listed and not scored."
+    return rule
 
 
 def _summary(evaluation: Evaluation) -> Part:
@@ -62,7 +64,8 @@ def _summary(evaluation: Evaluation) -> Part:
 
 
 def _score(evaluation: Evaluation, result: TenderResult) -> str:
-    assert result.score is not None
+    if result.score is None:
+        return NOT_SCORED
     return f"{number(result.score)} of {evaluation.max_score}"
 
 
@@ -111,7 +114,7 @@ def _side_by_side(evaluation: Evaluation) -> Table:
     rows.append(("Result", "-") + tuple("Reject" if r.rejected else "Compliant" for r in evaluation.results))
     if evaluation.weights:
         rows.append(("Award score", f"maximum {evaluation.max_score}") +
-                    tuple(number(r.score or 0) for r in evaluation.results))
+                    tuple(NOT_SCORED if r.score is None else number(r.score) for r in evaluation.results))
     share = max(8, 60 // max(1, len(tenderers)))
     return Table(("ID", "Type") + tenderers, tuple(rows), (14, 26) + (share,) * len(tenderers))
 

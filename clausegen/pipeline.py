@@ -99,7 +99,7 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
     if options.answers is not None:
         from clausegen import award  # reads xlsx: imported only when asked for
 
-        winner = award.load_winner(options.answers, selection, project, "pdf" in options.formats)
+        winner = award.load_winner(options.answers, selection, project, loaded.located, "pdf" in options.formats)
         base = base.model_copy(update={"answers": AnswersRef(file=options.answers.name, tenderer=winner.tenderer,
                                                              sha256=winner.sha256)})
     key = manifests.build_key(base, templates.hashable(), options.formats, options.source_date_epoch)

@@ -168,11 +168,18 @@ MANY_AWARD_CRITERIA = 10
 
 
 def _award_notices(profile: Profile, picks: list[RequirementPick], located: Locator) -> tuple[Diagnostic, ...]:
-    """A tender that scores dozens of security requirements one by one cannot be evaluated in practice."""
+    """Requirements that stay minimum requirements although the profile asks for award criteria, and a tender
+    that scores dozens of security requirements one by one, which cannot be evaluated in practice."""
+    duties = [p.requirement.id for p in picks if p.legal_duty and p.in_document(TENDER_DOCUMENT)]
+    out: tuple[Diagnostic, ...] = ()
+    if profile.procurement.requirements_as == "award" and duties:
+        out = (Diagnostic.at(located.at(("procurement", "requirements_as")), "procurement.requirements_as",
+                             f"{len(duties)} requirements carry out a duty of law and stay minimum requirements "
+                             f"binding in full: {', '.join(duties)}", "`clausegen explain` names the law for each"),)
     awards = [p for p in picks if p.marked_as == "award" and p.in_document(TENDER_DOCUMENT)]
     if profile.procurement.mode != "tender" or len(awards) <= MANY_AWARD_CRITERIA:
-        return ()
-    return (Diagnostic.at(located.at(("procurement", "requirements_as")), "procurement.requirements_as",
+        return out
+    return out + (Diagnostic.at(located.at(("procurement", "requirements_as")), "procurement.requirements_as",
                           f"the tender evaluates {len(awards)} security requirements as award criteria; more than "
                           f"{MANY_AWARD_CRITERIA} can hardly be scored and weighted consistently",
                           "write requirements_as: mixed and weight a few criteria (procurement.award_weights)"),)

@@ -14,8 +14,14 @@ from test_evaluate import answer
 WINNER = DATA / "answers/acme-libreoffice.xlsx"
 
 
+def issued(tiny):
+    return tiny / "issued/tiny-case/tender-requirements.xlsx"
+
+
 @pytest.fixture
 def winner(tiny):
+    """Acme's answers, with Acme entered as the supplier the contract is made with."""
+    edit(tiny / "profiles/case.yaml", 'name: "Supplier Ltd"', 'name: "Acme & Søn <Drift> A/S"')
     return shutil.copy(WINNER, tiny / "winner.xlsx")
 
 
@@ -51,7 +57,7 @@ def test_the_manifest_records_the_answers_file(tiny, cli, winner):
 
 def test_a_minimum_requirement_not_answered_yes_is_an_error(tiny, cli):
     assert cli("build", "profiles/case.yaml", "--format", "xlsx", "--out", "issued").code == 0
-    answer(tiny / "issued/tiny-case/tender-requirements.xlsx", tiny / "loser.xlsx", {"F2": "partly", "F3": "yes"})
+    answer(issued(tiny), tiny / "loser.xlsx", {"F2": "partly", "F3": "yes"}, "Supplier Ltd")
     result = cli("build", "profiles/case.yaml", "--format", "md", "--answers", "loser.xlsx")
     assert result.code == 1
     assert ("loser.xlsx: Requirements!F2: SR-INC-01 is a minimum requirement answered partly; a tender that does "
@@ -70,7 +76,7 @@ def test_the_winner_matrix_is_checked_like_any_other(tiny, cli, winner):
 
 def test_text_the_pdf_cannot_show_is_named(tiny, cli):
     assert cli("build", "profiles/case.yaml", "--format", "xlsx", "--out", "issued").code == 0
-    answer(tiny / "issued/tiny-case/tender-requirements.xlsx", tiny / "w.xlsx", {"F2": "yes", "G2": "Fast 🚀"})
+    answer(issued(tiny), tiny / "w.xlsx", {"F2": "yes", "G2": "Fast 🚀"}, "Supplier Ltd")
     result = cli("build", "profiles/case.yaml", "--format", "md,pdf", "--answers", "w.xlsx")
     assert result.code == 1
     assert "w.xlsx: Requirements!G2: the character '🚀' (U+1F680 ROCKET) cannot be shown" in result.err
@@ -86,7 +92,7 @@ def test_answers_with_several_profiles_is_a_usage_error(tiny, cli, winner):
 def test_only_requirements_of_both_tender_and_contract_go_in_the_schedule(tiny, cli):
     edit(tiny / "catalogues/confidential.yaml", "    default_as: award\n", "    default_as: award\n    scope: tender\n")
     assert cli("build", "profiles/case.yaml", "--format", "xlsx", "--out", "issued").code == 0
-    answer(tiny / "issued/tiny-case/tender-requirements.xlsx", tiny / "w.xlsx", {"F2": "yes", "F3": "yes"})
+    answer(issued(tiny), tiny / "w.xlsx", {"F2": "yes", "F3": "yes"}, "Supplier Ltd")
     assert cli("build", "profiles/case.yaml", "--format", "md,xlsx", "--answers", "w.xlsx").code == 0
     schedule = (tiny / "output/tiny-case/security-appendix.md").read_text().split("Schedule:")[1]
     assert "SR-INC-01" in schedule and "SR-ACC-01" not in schedule  # a tender-only requirement binds nothing
@@ -95,9 +101,39 @@ def test_only_requirements_of_both_tender_and_contract_go_in_the_schedule(tiny, 
 def test_a_contract_only_requirement_is_not_in_the_tender(tiny, cli):
     edit(tiny / "catalogues/confidential.yaml", "    default_as: award\n", "    default_as: award\n    scope: contract\n")
     assert cli("build", "profiles/case.yaml", "--format", "xlsx", "--out", "issued").code == 0
-    answer(tiny / "issued/tiny-case/tender-requirements.xlsx", tiny / "w.xlsx", {"F2": "yes"})
+    answer(issued(tiny), tiny / "w.xlsx", {"F2": "yes"}, "Supplier Ltd")
     assert cli("build", "profiles/case.yaml", "--format", "md,xlsx", "--answers", "w.xlsx").code == 0
     ws = openpyxl.load_workbook(tiny / "output/tiny-case/security-appendix.xlsx")["Requirements"]
     rows = {row[0].value: [c.value for c in row[5:]] for row in ws.iter_rows(min_row=2)}
     assert rows["SR-ACC-01"] == ["Not in the tender", "(none)", "(none)"]
     assert rows["SR-INC-01"][0] == "Yes, in full"
+
+
+def test_another_tenderers_answers_are_refused(tiny, cli):
+    assert cli("build", "profiles/case.yaml", "--format", "xlsx", "--out", "issued").code == 0
+    answer(issued(tiny), tiny / "w.xlsx", {"F2": "yes"}, "Other  Bidder A/S")
+    result = cli("build", "profiles/case.yaml", "--format", "md", "--answers", "w.xlsx")
+    assert result.code == 1
+    assert ("w.xlsx: Instructions!B3: these are the answers of 'Other  Bidder A/S', but the contract is made with "
+            "'Supplier Ltd' (profiles/case.yaml:6: supplier.name)") in result.err
+    assert not (tiny / "output").exists()
+    answer(issued(tiny), tiny / "w.xlsx", {"F2": "yes"}, " supplier   LTD")
+    assert cli("build", "profiles/case.yaml", "--format", "md", "--answers", "w.xlsx").code == 0  # case and spaces
+
+
+def test_answers_without_a_tenderer_name_are_refused(tiny, cli):
+    assert cli("build", "profiles/case.yaml", "--format", "xlsx", "--out", "issued").code == 0
+    answer(issued(tiny), tiny / "w.xlsx", {"F2": "yes"}, "")
+    result = cli("build", "profiles/case.yaml", "--format", "md", "--answers", "w.xlsx")
+    assert result.code == 1
+    assert "w.xlsx: Instructions!B3: the tenderer's name is empty" in result.err
+
+
+def test_answers_need_the_winner_as_supplier(tiny, cli):
+    assert cli("build", "profiles/case.yaml", "--format", "xlsx", "--out", "issued").code == 0
+    answer(issued(tiny), tiny / "w.xlsx", {"F2": "yes"}, "Supplier Ltd")
+    edit(tiny / "profiles/case.yaml", 'supplier: {name: "Supplier Ltd", country: DK, relative_size: larger}\n', "")
+    result = cli("build", "profiles/case.yaml", "--format", "md", "--answers", "w.xlsx")
+    assert result.code == 1
+    assert ("profiles/case.yaml:1: supplier: the contract with the winner needs the winner's name; w.xlsx is the "
+            "answers of Supplier Ltd") in result.err

@@ -65,8 +65,12 @@ def test_report_with_weights_rejections_and_missing_answers(tiny, cli, matrix, m
     folder = tiny / "output/tiny-case"
     text = (folder / "evaluation.md").read_text()
     assert "| Nordic Hosting | 1 of 1 | Compliant: every minimum requirement answered yes | 7\\.5 of 15 |" in text
-    assert "| South & Co \\<IT\\> | 0 of 1 | Reject: 1 minimum requirement not answered yes | 0 of 15 |" in text
-    assert "| west | 1 of 1 |" in text  # no name given: the file's name
+    assert ("| South & Co \\<IT\\> | 0 of 1 | Reject: 1 minimum requirement not answered yes | Not scored: rejected |"
+            in text)  # a rejected tender is not evaluated, as the tender documents say
+    assert "| west | 1 of 1 |" in text  # no name given: the file's name, with a warning naming the cell
+    assert ("warning: west.xlsx: Instructions!B3: no tenderer name; the report calls this tender 'west' after the "
+            "file\n    hint: ask the tenderer to write its name in cell B3") in result.err
+    assert "north.xlsx" not in result.err
     assert "No answer in Complies: SR-ACC-01 (Requirements!F3)." in text
     assert re.sub(r"\b[0-9a-f]{64}\b", "<sha256 of the file>", text) == md_snapshot  # files made in the test
     record = json.loads((folder / "evaluation.json").read_text())

@@ -11,6 +11,7 @@ from conftest import ROOT
 from clausegen import contract_checks, loading
 from clausegen.assembly import assemble
 from clausegen.commands.explain import explain
+from clausegen.errors import InputError
 from clausegen.pipeline import Inputs, load_project
 from clausegen.rendering import markdown
 from clausegen.selection import select
@@ -161,3 +162,36 @@ def test_a_profile_that_breaks_the_ladder_gets_a_warning_at_its_line(shipped, tm
         f"{path}:14: parameters.deficiency_remedy_days: the corrective action plan is due after 5 days and compliance "
         "must be restored after 5 days: the plan falls due no earlier than the end of the Remedy Period"
         "\n    hint: make corrective_plan_days shorter than deficiency_remedy_days"]
+
+
+def test_inspections_of_a_service_on_the_clients_premises_are_of_the_other_premises(shipped, tmp_path):
+    on_site = BANK.replace("  cloud: true\n", "  cloud: false\n  delivery: client-premises\n")
+    appendix = documents(shipped, write(tmp_path, on_site))["security-appendix"]
+    assert "unannounced inspections of any premises other than the Client's own from which the Supplier" in appendix
+    assert "the premises from which the Service is delivered" not in appendix
+    hosted = documents(shipped, write(tmp_path, BANK, "hosted.yaml"))["security-appendix"]
+    assert "unannounced inspections of the premises from which the Service is delivered" in hosted
+
+
+@pytest.mark.parametrize("stated", ["true", "false", None])
+def test_dora_critical_functions_follow_the_profile(shipped, tmp_path, stated):
+    text = BANK if stated is None else BANK.replace("dora: true}", f"dora: true, dora_critical_function: {stated}}}")
+    appendix = documents(shipped, write(tmp_path, text))["security-appendix"]
+    conditional = "- where the Service supports a critical or important function of the Client, the Supplier shall also"
+    stated_text = "- the Service supports a critical or important function of the Client, so the Supplier shall also"
+    exit_strategy = "the exit strategy and exit plan for the Service required by Article 28(8) DORA"
+    assert (conditional in appendix) == (stated is None)
+    assert (stated_text in appendix) == (stated == "true")
+    assert (exit_strategy in appendix) == (stated != "false")
+    out = explain(write(tmp_path, text, "explain.yaml"), shipped)
+    assert {"true": "; supports a critical or important function", "false": "; no critical or important function",
+            None: "; critical or important function not stated"}[stated] in out
+
+
+def test_a_critical_function_needs_dora(tmp_path):
+    path = write(tmp_path, BANK.replace("dora: true}", "dora_critical_function: true}"))
+    with pytest.raises(InputError) as info:
+        loading.load_profile(path)
+    assert [d.format() for d in info.value.diagnostics] == [
+        f"{path}:11: criticality.dora_critical_function: is set, but criticality.dora is not true; the critical or "
+        "important functions are those of a financial entity under DORA; found true"]

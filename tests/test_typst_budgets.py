@@ -10,10 +10,15 @@ from clausegen.export import pdf, typst_worker
 PROFILE = "profiles/case.yaml"
 
 
+# Wall-clock time is only kept small where time is what is tested: on a loaded machine an
+# ordinary compile, or filling memory, can take longer than a few seconds.
+RELAXED_SECONDS = 120.0
+
+
 @pytest.fixture
 def budgets(monkeypatch):
     """Small limits, and fresh workers that start with them."""
-    monkeypatch.setattr(typst_worker, "TIME_SECONDS", 3.0)
+    monkeypatch.setattr(typst_worker, "TIME_SECONDS", RELAXED_SECONDS)
     monkeypatch.setattr(typst_worker, "MAX_PAGES", 20)
     monkeypatch.setattr(typst_worker, "MEMORY_BYTES", 1 << 30)
     pdf._POOL.close()
@@ -28,19 +33,22 @@ def house_template(tiny, extra: str) -> str:
     return "house"
 
 
-@pytest.mark.parametrize("extra, breach", [
+@pytest.mark.parametrize("extra, breach, seconds", [
     ("#for i in range(100000) {{ for j in range(100000) {{ }} }}".replace("{{", "{").replace("}}", "}"),
-     "ran longer than 3 s"),
-    ("#for i in range(60) [x #pagebreak()]", "laid out more than 20 pages (61)"),
-    ('#let a = "x" * 1500000000\n#a.len()', "stopped: it used more than 1024 MiB of memory, or crashed (exit status"),
+     "ran longer than 3 s", 3.0),
+    ("#for i in range(60) [x #pagebreak()]", "laid out more than 20 pages (61)", RELAXED_SECONDS),
+    ('#let a = "x" * 1500000000\n#a.len()', "stopped: it used more than 1024 MiB of memory, or crashed (exit status",
+     RELAXED_SECONDS),
 ], ids=["time", "pages", "memory"])
-def test_a_typst_template_that_breaches_a_budget_is_stopped_and_named(tiny, cli, budgets, extra, breach):
+def test_a_typst_template_that_breaches_a_budget_is_stopped_and_named(tiny, cli, budgets, monkeypatch, extra, breach,
+                                                                      seconds):
+    monkeypatch.setattr(typst_worker, "TIME_SECONDS", seconds)
     result = cli("build", PROFILE, "--format", "md,pdf", "--documents", "nda", "--templates",
                  house_template(tiny, extra))
     assert result.code == 1, result.err
     assert result.err.startswith(f"house/document.typ: typst {breach}"), result.err
-    assert "building nda.pdf; it was stopped\n    hint: the limits are 3 s, 20 pages and 1024 MiB per document; " \
-           "check the template for loops\n" in result.err
+    assert (f"building nda.pdf; it was stopped\n    hint: the limits are {seconds:g} s, 20 pages and 1024 MiB per "
+            "document; check the template for loops\n") in result.err
     assert "Traceback" not in result.err
     assert not (tiny / "output").exists()
 

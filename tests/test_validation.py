@@ -33,6 +33,7 @@ def test_condition_on_unknown_field(tiny, tiny_inputs):
                 "service.description", "service.delivery", "service.support_hours", "criticality.nis2",
                 "criticality.dora", "contract.start", "transfer_mechanism_missing", "transfer_mechanisms",
                 "supplier_known", "supplier_outside_eea", "remote_access_countries",
+                "criticality.dora_critical_function",
                 # round 3: derived from the selected requirements (clauses and documents only)
                 "minimum_requirements"]))]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -79,8 +80,9 @@ def load_all(paths: list[Path], expected: Matrix) -> list[AnsweredMatrix]:
     return answered
 
 
-def write_evaluation(profile_path: Path, answer_paths: list[Path], project: Project, out: Path, epoch: int) -> Path:
-    """Evaluate and write the report; returns the folder written to."""
+def write_evaluation(profile_path: Path, answer_paths: list[Path], project: Project, out: Path,
+                     epoch: int) -> tuple[Path, list[AnsweredMatrix]]:
+    """Evaluate and write the report; returns the folder written to and the matrices evaluated."""
     from clausegen.pipeline import export_report
 
     current = tender(profile_path, project)
@@ -101,7 +103,7 @@ def write_evaluation(profile_path: Path, answer_paths: list[Path], project: Proj
     folder = out / selection.profile.id
     with folder_lock(folder):  # a build of the profile swaps the whole folder: not while this writes
         write_all(folder, files)
-    return folder
+    return folder, answered
 
 
 def _record(current: Tender, project: Project, answered: list[AnsweredMatrix], files: dict[str, bytes]) -> bytes:
@@ -118,8 +120,17 @@ def _record(current: Tender, project: Project, answered: list[AnsweredMatrix], f
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+def unnamed(answered: list[AnsweredMatrix]) -> list[Diagnostic]:
+    """Matrices whose tenderer left its name out: the report names them after the file."""
+    return [Diagnostic(a.file, None, "Instructions!B3", f"no tenderer name; the report calls this tender {a.tenderer!r} "
+                       "after the file", "ask the tenderer to write its name in cell B3") for a in answered if not a.named]
+
+
 def run(args: argparse.Namespace) -> int:
     project = load_project(inputs(args))
-    folder = write_evaluation(args.profile, list(args.answers), project, args.out, source_date_epoch(dict(os.environ)))
+    folder, answered = write_evaluation(args.profile, list(args.answers), project, args.out,
+                                        source_date_epoch(dict(os.environ)))
+    for warning in unnamed(answered):
+        print(f"warning: {warning.format()}", file=sys.stderr)
     print(f"wrote {display_path(folder)}/evaluation.md, .docx, .xlsx and evaluation.json")
     return 0

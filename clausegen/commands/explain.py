@@ -85,7 +85,10 @@ def _case_facts(s: Selection, raw: Any) -> list[str]:
         f"delivery     {p.service.delivery}{origin('service', 'delivery', default=f'default, from service.cloud: {cloud}')}",
         f"support      {p.service.support_hours}{origin('service', 'support_hours')}",
         f"NIS2         {p.criticality.nis2}{origin('criticality', 'nis2')}; "
-        f"DORA {'yes' if p.criticality.dora else 'no'}{origin('criticality', 'dora')}",
+        f"DORA {'yes' if p.criticality.dora else 'no'}{origin('criticality', 'dora')}"
+        + ({True: "; supports a critical or important function", False: "; no critical or important function",
+            None: "; critical or important function not stated (the text keeps the condition)"}
+           [p.criticality.dora_critical_function] if p.criticality.dora else ""),
         f"supplier     {p.supplier.name if p.supplier else 'not named (a tender: chosen by the tender)'}",
     ] + ([f"             DORA applies instead of NIS2 (Art. 4(1) NIS2): DORA incident reporting (Art. 19) and "
           f"contract terms (Art. 30) replace the NIS2 supply-chain (Art. 21) and reporting (Art. 23) clauses, "

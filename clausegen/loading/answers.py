@@ -45,8 +45,9 @@ class Answer:
 class AnsweredMatrix:
     file: str  # as the user named it
     sha256: str
-    tenderer: str
+    tenderer: str  # Instructions!B3, else the file's name
     answers: tuple[Answer, ...]  # in the matrix's order
+    named: bool = True  # False when B3 was empty and `tenderer` is the file's name
 
 
 class _Refused(Exception):
@@ -70,7 +71,7 @@ def load_answers(path: Path, expected: Matrix) -> AnsweredMatrix:
     out.raise_if_any()
     tenderer = _tenderer(workbook, file, out)
     out.raise_if_any()
-    return AnsweredMatrix(file, hashlib.sha256(data).hexdigest(), tenderer or path.stem, answers)
+    return AnsweredMatrix(file, hashlib.sha256(data).hexdigest(), tenderer or path.stem, answers, bool(tenderer))
 
 
 def _tenderer(workbook: Any, file: str, out: Collector) -> str:

@@ -109,6 +109,24 @@ class Criticality(Model):
         "none", description="the client's status under NIS2 (Directive (EU) 2022/2555): essential or important "
                             "entity, or none")
     dora: bool = Field(False, description="the client is a financial entity under DORA (Regulation (EU) 2022/2554)")
+    dora_critical_function: bool | None = Field(
+        None, description="with dora: true, whether the service supports a critical or important function of the "
+                          "client (DORA Art. 30(3)); not stated when left out")
+
+    @field_validator("dora_critical_function", mode="before")
+    @classmethod
+    def _critical_function_not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("is null")
+        return value
+
+    @field_validator("dora_critical_function")
+    @classmethod
+    def _critical_function_needs_dora(cls, value: bool, info: ValidationInfo) -> bool:
+        if info.data.get("dora") is not True:
+            raise ValueError("is set, but criticality.dora is not true; the critical or important functions are "
+                             "those of a financial entity under DORA")
+        return value
 
 
 class SubSupplier(Model):
