@@ -33,6 +33,7 @@ from clausegen.syntax import template_residue
 
 if TYPE_CHECKING:
     from clausegen.loading.answers import AnsweredMatrix
+    from clausegen.models.library import Library
 
 DEFAULT_EPOCH = 315532800  # 1980-01-01T00:00:00Z, the earliest date a zip file can hold
 # The PDF's fonts: the shipped Carlito (and Typst's own); PDF/UA-1 tags it and shows the title.
@@ -138,13 +139,18 @@ def render(profile_path: Path, project: Project, options: BuildOptions,
 
 def made_on(selection: Selection, project: Project, epoch: int) -> datetime:
     """The date the DOCX and XLSX files record as created and modified, from the inputs alone (never
-    the clock): the profile's `document.date`; else SOURCE_DATE_EPOCH when it is set; else the
-    release date of the library version (its changelog); else 1980-01-01, the earliest a zip holds."""
+    the clock): the profile's `document.date`, else `report_date`."""
     if selection.profile.document.date:
         return datetime.combine(date.fromisoformat(selection.profile.document.date), datetime.min.time(), UTC)
+    return report_date(project.library, epoch)
+
+
+def report_date(library: Library, epoch: int) -> datetime:
+    """SOURCE_DATE_EPOCH when it is set; else the release date of the library version (its changelog);
+    else 1980-01-01, the earliest a zip holds. Never the clock."""
     if epoch != DEFAULT_EPOCH:
         return datetime.fromtimestamp(epoch, tz=UTC)
-    meta = project.library.meta
+    meta = library.meta
     released = next((entry.date for entry in meta.changelog if entry.version == meta.version and entry.date), None)
     try:
         return datetime.combine(date.fromisoformat(released or ""), datetime.min.time(), UTC)
@@ -290,14 +296,14 @@ def _warnings(selection: Selection) -> list[str]:
     return warnings
 
 
-def export_report(document: Document, fmt: str, epoch: int = DEFAULT_EPOCH) -> bytes:
+def export_report(document: Document, fmt: str, epoch: int = DEFAULT_EPOCH, created: datetime | None = None) -> bytes:
     """A report (coverage, diff) in one format, through the same writers and default templates as
-    the contract documents."""
+    the contract documents; dated `created`, else by `epoch`."""
     templates = loading.load_templates(None, [document.document_id])
     if fmt in ("pdf", "html"):
         pandoc_path()
-    created = datetime.fromtimestamp(epoch, tz=UTC).isoformat()
-    properties = docx_rendering.Properties(created, {
+    stamp = (created or datetime.fromtimestamp(epoch, tz=UTC)).isoformat()
+    properties = docx_rendering.Properties(stamp, {
         "clausegen.library": f"{document.library_name} {document.library_version}"})
     return _render_documents((document,), (fmt,), templates, properties)[document.document_id][fmt]
 

@@ -107,7 +107,7 @@ def test_a_call_off_leaves_liability_and_sanctions_to_the_framework_agreement(pr
     direct = documents(project, variant(tmp_path, "region-framework-call-off", ("mode: framework", "mode: direct")))
     appendix = direct["security-appendix"]
     assert "Framework Agreement" not in appendix
-    assert re.search(r"penalty of EUR [\d,]+ for each day", appendix)
+    assert re.search(r"penalty of EUR [\d,]+ for each Security Requirement not complied with and each day", appendix)
     assert "SR-LEG-01" in appendix
     assert "liquidated damages of EUR 25,000" in direct["nda"]
 
@@ -146,11 +146,15 @@ def test_a_cloud_service_gets_data_continuity_and_software_gets_escrow(project, 
     assert "at least every 30 days, the Supplier shall place a complete export of Client Data" in appendix
     developed = documents(project, variant(tmp_path, "nordlys-saas-us", ("kinds: [saas]", "kinds: [saas, development]")))
     assert "Escrow of software" in developed["security-appendix"]
-    on_premises = documents(project, variant(tmp_path, "dk-agency-emergency-alerting",
-                                             ("delivery: supplier-premises", "delivery: client-premises")))
+    operated_on_site = documents(project, variant(tmp_path, "dk-agency-emergency-alerting",
+                                                  ("delivery: supplier-premises", "delivery: client-premises")))
     assert "Escrow of software" not in documents(project, shipped("dk-agency-emergency-alerting"))["security-appendix"]
-    assert "Escrow of software" in on_premises["security-appendix"]
-    assert "Continuity of the cloud service" not in on_premises["security-appendix"]
+    assert "Escrow of software" not in operated_on_site["security-appendix"]  # the Client's own systems, run on site
+    installed = documents(project, variant(tmp_path, "dk-agency-emergency-alerting",
+                                           ("delivery: supplier-premises", "delivery: client-premises"),
+                                           ("kinds: [hosting, operations, support]", "kinds: [saas, operations, support]")))
+    assert "Escrow of software" in installed["security-appendix"]
+    assert "Continuity of the cloud service" not in installed["security-appendix"]
 
 
 def test_a_cloud_service_states_the_data_act_switching_terms(project):

@@ -1,6 +1,7 @@
 """`clausegen coverage`: the register against the library, and against one profile's documents."""
 
 import json
+import zipfile
 
 import docx
 import pytest
@@ -145,3 +146,12 @@ def test_help_teaches(cli, capsys):
     text = capsys.readouterr().out
     for fragment in ("examples:", "--format", "docx", "tailoring", "condition"):
         assert fragment in text
+
+
+def test_docx_report_is_dated_by_the_library_release(tiny, cli, monkeypatch):
+    edit(tiny / "clauses/library.yaml", '{version: "0.1.0", changes', '{version: "0.1.0", date: "2026-11-30", changes')
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert cli("coverage", "--format", "docx", "--out", "coverage.docx").code == 0
+    with zipfile.ZipFile(tiny / "coverage.docx") as z:
+        core = z.read("docProps/core.xml").decode()
+    assert "2026-11-30T00:00:00Z" in core and "1980" not in core

@@ -4,6 +4,7 @@ import datetime
 import json
 import re
 import shutil
+import zipfile
 
 import docx
 import openpyxl
@@ -216,3 +217,13 @@ def test_weights_only_on_award_criteria_of_the_profile(tiny, cli):
     assert ("profiles/case.yaml:19: procurement.award_weights.SR-INC-01: SR-INC-01 is a minimum requirement here; "
             "only award criteria are weighted") in result.err
     assert "profiles/case.yaml:19: procurement.award_weights.SR-NOPE-01: SR-NOPE-01 is not a requirement" in result.err
+
+
+def test_the_report_is_dated_by_the_document_date_never_1980_by_default(tiny, cli):
+    edit(tiny / "profiles/case.yaml", "pins:", 'document: {status: draft, revision: 1, date: "2027-03-01"}\npins:')
+    shutil.copy(LIBREOFFICE, tiny / "acme.xlsx")
+    assert cli("evaluate", "profiles/case.yaml", "acme.xlsx").code == 0
+    for name in ("evaluation.docx", "evaluation.xlsx"):
+        with zipfile.ZipFile(tiny / "output/tiny-case" / name) as z:
+            core = z.read("docProps/core.xml").decode()
+        assert "2027-03-01T00:00:00Z" in core and "1980" not in core, name

@@ -227,7 +227,7 @@ def test_supplier_conditions_are_false_without_a_supplier(tiny, tiny_project):
     assert not cond.evaluate(cond.parse({"field": "supplier_known", "equals": True}, fields), values, fields)
 
 
-def test_supplier_outside_the_eea_is_a_fact(tiny, tiny_project):
+def test_supplier_outside_the_eea_is_a_fact(tiny, tiny_project, cli):
     path = Path("profiles/case.yaml")
     original = path.read_text(encoding="utf-8")
     fields = tiny_project.fields
@@ -239,6 +239,8 @@ def test_supplier_outside_the_eea_is_a_fact(tiny, tiny_project):
         values = select(loaded.profile, tiny_project, loaded.located).facts.values
         assert values["supplier_outside_eea"] is outside, country
         assert cond.evaluate(condition, values, fields) is outside
+    out = cli("explain", "profiles/case.yaml").out  # the last one, US
+    assert "supplier     Supplier Ltd (US, outside the EU/EEA: supplier_outside_eea)\n" in out
 
 
 def test_tender_specification_never_names_the_supplier(tiny, tiny_project):
@@ -327,4 +329,5 @@ def test_explain_shows_the_case_facts_and_the_events(tiny, cli):
     assert "NIS2         important; DORA no (default)\n" in out
     assert "supplier     Supplier Ltd\n" in out
     assert "  Backup GmbH (IN): binding corporate rules\n" in out
+    assert "  remote access from IN, which data.locations does not list (remote_access_countries)\n" in out
     assert "  deletion_days = 20  (profile; period of exit.deletion: Deletion after the exit)\n" in out

@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 from dataclasses import asdict, dataclass
+from datetime import datetime
 
 from packaging.version import Version
 
@@ -20,7 +21,7 @@ from clausegen import loading
 from clausegen.commands import emit, inputs, needs_out
 from clausegen.models.document import Document, Part, Section, Table
 from clausegen.models.project import Project
-from clausegen.pipeline import export_report, load_project, source_date_epoch
+from clausegen.pipeline import export_report, load_project, report_date, source_date_epoch
 from clausegen.selection import Selection, select
 
 
@@ -267,13 +268,13 @@ def document(coverage: Coverage) -> Document:
                     sections=tuple(sections))
 
 
-def output(coverage: Coverage, fmt: str, epoch: int) -> bytes:
+def output(coverage: Coverage, fmt: str, created: datetime) -> bytes:
     """table | json | md | html | docx. HTML and DOCX use the shipped default templates."""
     if fmt == "table":
         return format_text(coverage).encode("utf-8")
     if fmt == "json":
         return format_json(coverage).encode("utf-8")
-    return export_report(document(coverage), fmt, epoch)
+    return export_report(document(coverage), fmt, created=created)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -284,5 +285,5 @@ def run(args: argparse.Namespace) -> int:
     else:
         loaded = loading.load_profile(args.profile)
         result = profile_coverage(select(loaded.profile, project, loaded.located), project)
-    emit(output(result, args.format, source_date_epoch(dict(os.environ))), args.out)
+    emit(output(result, args.format, report_date(project.library, source_date_epoch(dict(os.environ)))), args.out)
     return 0

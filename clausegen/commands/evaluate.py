@@ -11,7 +11,6 @@ import json
 import os
 import sys
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from clausegen import __version__, loading
@@ -26,7 +25,7 @@ from clausegen.export.xlsx import write_sheets
 from clausegen.loading.answers import AnsweredMatrix, load_answers
 from clausegen.matrices import Matrix, matrix, requirement_rows, weight_problems
 from clausegen.models.project import Project
-from clausegen.pipeline import load_project, source_date_epoch
+from clausegen.pipeline import load_project, made_on, source_date_epoch
 from clausegen.selection import Selection, select
 
 TENDER = "tender-requirements"
@@ -94,10 +93,10 @@ def write_evaluation(profile_path: Path, answer_paths: list[Path], project: Proj
     about = About(selection.profile.id, selection.profile.title, selection.profile.client.name,
                   selection.facts.level.marking, lib.name, lib.version)
     report = document(evaluation, about)
-    created = datetime.fromtimestamp(epoch, tz=UTC)
+    created = made_on(selection, project, epoch)
     custom = {"clausegen.library": f"{lib.name} {lib.version}", "clausegen.profile": selection.profile.id}
-    files = {"evaluation.md": export_report(report, "md", epoch),
-             "evaluation.docx": export_report(report, "docx", epoch),
+    files = {"evaluation.md": export_report(report, "md", created=created),
+             "evaluation.docx": export_report(report, "docx", created=created),
              "evaluation.xlsx": write_sheets(sheets(evaluation), TITLE, about.marking, created, custom)}
     files["evaluation.json"] = _record(current, project, answered, files)
     folder = out / selection.profile.id

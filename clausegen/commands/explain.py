@@ -28,6 +28,8 @@ def explain(profile_path: Path, project: Project) -> str:
         *_case_facts(s, loaded.located.data),
         f"transfers    outside the EU/EEA: {', '.join(facts.third_countries) or 'none'}",
         *_transfers(s),
+        *([f"  remote access from {', '.join(facts.values['remote_access_countries'])}, which data.locations does "
+           "not list (remote_access_countries)"] if facts.values["remote_access_countries"] else []),
         *(f"warning      {n.format()}" for n in s.notices),
         "",
         "parameters",
@@ -52,6 +54,8 @@ def explain(profile_path: Path, project: Project) -> str:
                     continue
                 duty = (f"; a duty of law while {rp.duty_reason}, citing {', '.join(rp.legal_duty)}: minimum whatever "
                         "requirements_as says") if rp.legal_duty else ""
+                if rp.restated_in:
+                    duty = f"; an obligation of {', '.join(rp.restated_in)} anyway: not an award criterion"
                 lines.append(f"  + {rp.requirement.id} ({rp.marked_as}{duty}, level {rp.requirement.level})  "
                              f"when {rp.reason}")
             for ro in s.omitted_requirements:
@@ -89,7 +93,9 @@ def _case_facts(s: Selection, raw: Any) -> list[str]:
         + ({True: "; supports a critical or important function", False: "; no critical or important function",
             None: "; critical or important function not stated (the text keeps the condition)"}
            [p.criticality.dora_critical_function] if p.criticality.dora else ""),
-        f"supplier     {p.supplier.name if p.supplier else 'not named (a tender: chosen by the tender)'}",
+        f"supplier     {p.supplier.name if p.supplier else 'not named (a tender: chosen by the tender)'}"
+        + (f" ({p.supplier.country}, outside the EU/EEA: supplier_outside_eea)"
+           if p.supplier and s.facts.values["supplier_outside_eea"] else ""),
     ] + ([f"             DORA applies instead of NIS2 (Art. 4(1) NIS2): DORA incident reporting (Art. 19) and "
           f"contract terms (Art. 30) replace the NIS2 supply-chain (Art. 21) and reporting (Art. 23) clauses, "
           f"although nis2 is {p.criticality.nis2}"] if p.criticality.dora and p.criticality.nis2 != "none" else [])
