@@ -119,17 +119,21 @@ def _record(current: Tender, project: Project, answered: list[AnsweredMatrix], f
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def unnamed(answered: list[AnsweredMatrix]) -> list[Diagnostic]:
-    """Matrices whose tenderer left its name out: the report names them after the file."""
-    return [Diagnostic(a.file, None, "Instructions!B3", f"no tenderer name; the report calls this tender {a.tenderer!r} "
-                       "after the file", "ask the tenderer to write its name in cell B3") for a in answered if not a.named]
+def notices(answered: list[AnsweredMatrix]) -> list[Diagnostic]:
+    """What the evaluator must look at: a tender named after its file, text outside the answer cells."""
+    out = [Diagnostic(a.file, None, "Instructions!B3", f"no tenderer name; the report calls this tender {a.tenderer!r} "
+                      "after the file", "ask the tenderer to write its name in cell B3") for a in answered if not a.named]
+    out += [Diagnostic(a.file, None, cell, f"text outside the answer cells: {text[:60]!r}",
+                       "read it in the report: a reservation may make the tender non-compliant")
+            for a in answered for cell, text in a.stray]
+    return out
 
 
 def run(args: argparse.Namespace) -> int:
     project = load_project(inputs(args))
     folder, answered = write_evaluation(args.profile, list(args.answers), project, args.out,
                                         source_date_epoch(dict(os.environ)))
-    for warning in unnamed(answered):
+    for warning in notices(answered):
         print(f"warning: {warning.format()}", file=sys.stderr)
     print(f"wrote {display_path(folder)}/evaluation.md, .docx, .xlsx and evaluation.json")
     return 0
