@@ -293,14 +293,16 @@ def _requirement_parts(document_id: str, selection: Selection, project: Project,
         for pick in picks:
             text, verification = requirement_rows[pick.requirement.id]
             weights = selection.profile.procurement.award_weights
-            rows.append((pick.requirement.id, text, type_label(pick, weights), "", "", "") if tender
+            rows.append((pick.requirement.id, text, verification, type_label(pick, weights), "", "", "") if tender
                         else (pick.requirement.id, text, verification, BINDS[pick.marked_as]))
         anchors = tuple(references.requirement_anchor(pick.requirement.id) for pick in picks)
         if tender:
-            # On a landscape page the answer columns are about 3, 5 and 3.5 cm wide: room to write in.
-            table = Table(("ID", "Requirement", "Type", "Complies (yes, partly or no)", "Description",
-                           "Evidence or reference"), tuple(rows), (9, 34, 13, 11, 19, 14), row_anchors=anchors,
-                          landscape=True)
+            # The verification is published with each requirement, as in the matrix: some ask for a
+            # document with the tender. On a landscape page the answer columns are about 2.5, 4.3
+            # and 2.8 cm wide: room to write in.
+            table = Table(("ID", "Requirement", "Verification", "Type", "Complies (yes, partly or no)",
+                           "Description", "Evidence or reference"), tuple(rows), (9, 24, 19, 10, 10, 17, 11),
+                          row_anchors=anchors, landscape=True)
         else:
             table = Table(("ID", "Requirement", "Verification", "Binds"), tuple(rows), (12, 44, 30, 14),
                           row_anchors=anchors)
