@@ -109,6 +109,10 @@ def weight_problems(selection: Selection, located: Locator) -> list[Diagnostic]:
                                           f"({', '.join(picks[req_id].legal_duty)}), so it is a minimum requirement "
                                           "whatever procurement.requirements_as says; only award criteria are weighted",
                                           "remove the weight"))
+        elif picks[req_id].restated_in:
+            problems.append(Diagnostic.at(where, field, f"{req_id} states an obligation that "
+                                          f"{', '.join(picks[req_id].restated_in)} imposes anyway, so it is a minimum "
+                                          "requirement; only award criteria are weighted", "remove the weight"))
         elif picks[req_id].marked_as != "award":
             problems.append(Diagnostic.at(where, field, f"{req_id} is a minimum requirement here; only "
                                           "award criteria are weighted", "remove the weight, or mark it as an award "

@@ -49,6 +49,7 @@ class RequirementPick:
     added: bool  # taken from a higher level by tailoring.add
     legal_duty: tuple[str, ...] = ()  # the law items it cites, when the law makes it a minimum requirement
     duty_reason: str = ""  # the `mandatory` condition that held
+    restated_in: tuple[str, ...] = ()  # clauses of the contract that impose its obligation (a shared parameter)
 
 
     def in_document(self, document_id: str) -> bool:
@@ -108,10 +109,11 @@ def select(profile: Profile, project: Project, located: Locator, documents: list
     facts = derive(profile, list(library.meta.risk_tiers), project.tier_conditions, list(catalogue.meta.levels),
                    project.fields)
 
-    requirements, omitted_reqs = _select_requirements(profile, project, facts, located, out)
+    chosen = _choose_versions(profile, project, located, out)
+    requirements, omitted_reqs = _select_requirements(profile, project, facts, located, out,
+                                                      _restated(chosen, project, facts))
     facts.values["minimum_requirements"] = any(p.marked_as == "minimum" and p.in_document(TENDER_DOCUMENT)
                                                for p in requirements)
-    chosen = _choose_versions(profile, project, located, out)
     picks_by_doc: dict[str, list[ClausePick]] = {d: [] for d in library.meta.documents}
     omitted_by_doc: dict[str, list[ClauseOmission]] = {d: [] for d in library.meta.documents}
     for clause_id, (clause, pinned, newer, why_not) in sorted(chosen.items()):
@@ -171,11 +173,22 @@ def _award_notices(profile: Profile, picks: list[RequirementPick], located: Loca
     """Requirements that stay minimum requirements although the profile asks for award criteria, and a tender
     that scores dozens of security requirements one by one, which cannot be evaluated in practice."""
     duties = [p.requirement.id for p in picks if p.legal_duty and p.in_document(TENDER_DOCUMENT)]
+    restated = [p.requirement.id for p in picks if p.restated_in and p.in_document(TENDER_DOCUMENT)]
     out: tuple[Diagnostic, ...] = ()
     if profile.procurement.requirements_as == "award" and duties:
-        out = (Diagnostic.at(located.at(("procurement", "requirements_as")), "procurement.requirements_as",
-                             f"{len(duties)} requirements carry out a duty of law and stay minimum requirements "
-                             f"binding in full: {', '.join(duties)}", "`clausegen explain` names the law for each"),)
+        out += (Diagnostic.at(located.at(("procurement", "requirements_as")), "procurement.requirements_as",
+                              f"{len(duties)} requirements carry out a duty of law and stay minimum requirements "
+                              f"binding in full: {', '.join(duties)}", "`clausegen explain` names the law for each"),)
+    if restated:
+        out += (Diagnostic.at(located.at(("procurement", "requirements_as")), "procurement.requirements_as",
+                              f"{len(restated)} requirements state an obligation that a clause of the contract "
+                              f"imposes anyway, so they stay minimum requirements: {', '.join(restated)}",
+                              "`clausegen explain` names the clause for each"),)
+    offered = [p.requirement.id for p in picks if p.marked_as == "award" and p.in_document("security-appendix")]
+    if profile.procurement.mode != "tender" and offered:
+        out += (Diagnostic.at(located.at(("procurement", "requirements_as")), "procurement.requirements_as",
+                              f"the appendix marks {', '.join(offered)} As offered, but without a tender there is no "
+                              "offer in the contract file to say what binds", "write requirements_as: minimum"),)
     awards = [p for p in picks if p.marked_as == "award" and p.in_document(TENDER_DOCUMENT)]
     if profile.procurement.mode != "tender" or len(awards) <= MANY_AWARD_CRITERIA:
         return out
@@ -249,7 +262,24 @@ def _choose_versions(profile: Profile, project: Project, located: Locator, out: 
     return chosen
 
 
-def _select_requirements(profile: Profile, project: Project, facts: Facts, located: Locator, out: Collector):
+def _restated(chosen: dict, project: Project, facts: Facts) -> dict[str, tuple[str, ...]]:
+    """Parameter name -> the contract clauses of this profile that declare it: a requirement with that
+    parameter states an obligation the contract imposes anyway, so it cannot be an award criterion."""
+    found: dict[str, list[str]] = {}
+    for clause_id, (clause, *_rest) in sorted(chosen.items()):
+        if clause is None or set(clause.documents) == {TENDER_DOCUMENT}:
+            continue
+        condition = project.clause_conditions[(clause.id, clause.version)]
+        if cond.fields_used(condition) & cond.FROM_REQUIREMENTS or not cond.evaluate(condition, facts.values,
+                                                                                      project.fields):
+            continue
+        for name in clause.parameters:
+            found.setdefault(name, []).append(clause_id)
+    return {name: tuple(ids) for name, ids in found.items()}
+
+
+def _select_requirements(profile: Profile, project: Project, facts: Facts, located: Locator, out: Collector,
+                         restated: dict[str, tuple[str, ...]]):
     catalogue = project.catalogue
     base = catalogue.requirements_up_to(profile.data.classification)
     base_ids = {r.id for r in base}
@@ -274,7 +304,7 @@ def _select_requirements(profile: Profile, project: Project, facts: Facts, locat
             out.add(located.file, line, f"tailoring.exclude[{i}]",
                     f"{req_id!r} is not a requirement of level {profile.data.classification}")
             continue
-        if _marked_as(req, profile, project, facts)[0] == "minimum" and not reason:
+        if _marked_as(req, profile, project, facts, restated)[0] == "minimum" and not reason:
             out.add(located.file, line, f"tailoring.exclude[{i}]",
                     f"{req_id} is a minimum requirement; excluding it needs a reason",
                     f"write {{id: {req_id}, reason: \"...\"}}")
@@ -287,25 +317,30 @@ def _select_requirements(profile: Profile, project: Project, facts: Facts, locat
             continue
         ok, why = cond.trace(project.requirement_conditions[req.id], facts.values, project.fields)
         if ok:
-            marked_as, duty, duty_reason = _marked_as(req, profile, project, facts)
+            marked_as, duty, duty_reason, clauses = _marked_as(req, profile, project, facts, restated)
             picks.append(RequirementPick(req, why if req not in added else "tailoring.add", marked_as, req in added,
-                                         duty, duty_reason))
+                                         duty, duty_reason, clauses))
         else:
             omitted.append(RequirementOmission(req, why))
     return picks, omitted
 
 
-def _marked_as(req: Requirement, profile: Profile, project: Project,
-               facts: Facts) -> tuple[str, tuple[str, ...], str]:
+def _marked_as(req: Requirement, profile: Profile, project: Project, facts: Facts,
+               restated: dict[str, tuple[str, ...]]) -> tuple[str, tuple[str, ...], str, tuple[str, ...]]:
     """minimum | award; when the law makes it a minimum requirement whatever requirements_as says, the law
-    items it cites and the `mandatory` condition that held."""
+    items it cites and the `mandatory` condition that held; when a clause of the contract imposes its
+    obligation anyway (they share a parameter), those clauses."""
     mandatory = project.mandatory_conditions.get(req.id)
     if mandatory is not None:
         holds, why = cond.trace(mandatory, facts.values, project.fields)
         if holds:
-            return "minimum", tuple(s for s in req.sources if s in project.law_items), why
+            return "minimum", tuple(s for s in req.sources if s in project.law_items), why, ()
     mode = profile.procurement.requirements_as
-    return (req.default_as if mode == "mixed" else mode), (), ""
+    marked = req.default_as if mode == "mixed" else mode
+    clauses = tuple(sorted({c for name in req.parameters for c in restated.get(name, ())}))
+    if marked == "award" and clauses:
+        return "minimum", (), "", clauses
+    return marked, (), "", ()
 
 
 def _resolve_parameters(profile: Profile, project: Project, facts: Facts, located: Locator, out: Collector):

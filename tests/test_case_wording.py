@@ -107,7 +107,7 @@ def test_a_call_off_leaves_liability_and_sanctions_to_the_framework_agreement(pr
     direct = documents(project, variant(tmp_path, "region-framework-call-off", ("mode: framework", "mode: direct")))
     appendix = direct["security-appendix"]
     assert "Framework Agreement" not in appendix
-    assert re.search(r"penalty of EUR [\d,]+ for each day", appendix)
+    assert re.search(r"penalty of EUR [\d,]+ for each Security Requirement not complied with and each day", appendix)
     assert "SR-LEG-01" in appendix
     assert "liquidated damages of EUR 25,000" in direct["nda"]
 

@@ -26,11 +26,11 @@ def shipped():
     return load_project(Inputs(ROOT / "clauses", ROOT / "catalogues", ROOT / "frameworks"))
 
 
-def award_tender(tmp_path: Path, extra: str = "") -> Path:
+def award_tender(tmp_path: Path, extra: str = "", name: str = "award.yaml") -> Path:
     """The aero tender with every requirement an award criterion."""
     text = AERO.read_text(encoding="utf-8")
     assert "requirements_as: mixed" in text
-    path = tmp_path / "award.yaml"
+    path = tmp_path / name
     path.write_text(text.replace("requirements_as: mixed", "requirements_as: award" + extra), encoding="utf-8")
     return path
 
@@ -88,9 +88,9 @@ def test_many_award_criteria_are_a_warning(shipped, tmp_path):
     path = award_tender(tmp_path)
     line = path.read_text(encoding="utf-8").splitlines().index("  requirements_as: award") + 1
     notes = [n.format() for n in picks(shipped, path).notices]
-    assert len(notes) == 2 and notes[1].startswith(f"{path}:{line}: procurement.requirements_as: the tender "
+    assert len(notes) == 3 and notes[2].startswith(f"{path}:{line}: procurement.requirements_as: the tender "
                                                    "evaluates ")
-    assert "more than 10 can hardly be scored" in notes[1]
+    assert "more than 10 can hardly be scored" in notes[2]
     assert notes[0].startswith(f"{path}:{line}: procurement.requirements_as: 12 requirements carry out a duty of law "
                                "and stay minimum requirements binding in full: SR-PER-02, ")
     assert not picks(shipped, AERO).notices  # mixed: three award criteria
@@ -129,3 +129,25 @@ def test_requirement_conditions_may_not_test_what_follows_from_the_requirements(
          "condition: {field: minimum_requirements, equals: true}")
     assert problems(tiny_inputs)[0].startswith(f"{CONF}:18: requirements[1].condition.field: no profile field "
                                                "'minimum_requirements'")
+
+
+def test_a_requirement_the_clauses_impose_anyway_is_not_an_award_criterion(shipped, tmp_path):
+    """Reviewer round 9 #43: SR-INC-01 restates clause 10.1; answering it 'partly' would be a reservation."""
+    selection = picks(shipped, award_tender(tmp_path))
+    pick = {p.requirement.id: p for p in selection.requirements}
+    assert pick["SR-INC-01"].marked_as == "minimum" and "incidents.notification" in pick["SR-INC-01"].restated_in
+    assert pick["SR-GOV-07"].restated_in == ("requirements.security-concept",)
+    assert pick["SR-EXIT-05"].marked_as == "minimum"
+    assert pick["SR-ACC-01"].marked_as == "award" and pick["SR-ACC-01"].restated_in == ()
+    out = explain(award_tender(tmp_path, name="explain.yaml"), shipped)
+    assert "+ SR-GOV-07 (minimum; an obligation of requirements.security-concept anyway: not an award criterion" in out
+    notes = [n.format() for n in selection.notices]
+    assert any("requirements state an obligation that a clause of the contract imposes anyway" in n for n in notes)
+
+
+def test_a_weight_on_a_restated_obligation_is_an_error(shipped, tmp_path):
+    path = award_tender(tmp_path, "\n  award_weights: {SR-GOV-07: 10}")
+    loaded = loading.load_profile(path)
+    problems = [d.format() for d in weight_problems(select(loaded.profile, shipped, loaded.located), loaded.located)]
+    assert len(problems) == 1 and "SR-GOV-07 states an obligation that requirements.security-concept imposes " \
+        "anyway, so it is a minimum requirement" in problems[0]

@@ -3,6 +3,7 @@ fits the profile, states no fact nobody has declared, and gives each event one p
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -146,7 +147,8 @@ def test_one_remedy_ladder_in_the_appendix(shipped):
     appendix = documents(shipped, ROOT / "profiles" / "dk-agency-emergency-alerting.yaml")["security-appendix"]
     assert "(b) within 3 days, deliver a written corrective action plan" in appendix
     assert "(c) restore compliance within 5 days (the **Remedy Period**)." in appendix
-    assert "a penalty of EUR 5,000 for each day from the day after the Remedy Period ends" in appendix
+    assert "a penalty of EUR 5,000 for each Security Requirement not complied with and each day from the day after " \
+        "the Remedy Period ends" in appendix
     assert "by the end of the Remedy Period under clause 12.1" in appendix
     assert "within a shorter period where the risk" not in appendix and "unless the notice sets a longer period" \
         not in appendix
@@ -198,3 +200,84 @@ def test_a_critical_function_needs_dora(tmp_path):
     assert [d.format() for d in info.value.diagnostics] == [
         f"{path}:11: criticality.dora_critical_function: is set, but criticality.dora is not true; the critical or "
         "important functions are those of a financial entity under DORA; found true"]
+
+
+def test_the_dpa_checklist_defines_the_terms_it_uses(shipped, tmp_path, cli, monkeypatch):
+    dpa = documents(shipped, write(tmp_path, TENDER_WITHOUT_SUPPLIER))["dpa-checklist"]
+    for term in ("(the **Agreement**)", "(the **Client**)", "the tenderer to which the Agreement is awarded "
+                 "(the **Supplier**)", "(the **Service**)", "**Client Data** and **Sub-supplier** have the meanings"):
+        assert term in dpa, term
+    monkeypatch.chdir(ROOT)
+    findings = json.loads(cli("lint", "--format", "json").out)["findings"]
+    undefined = {f["message"].split("'")[1] for f in findings
+                 if f["rule_id"] == "T-UNDEFINED" and "dpa-checklist:" in f["message"]}
+    assert undefined <= {"Appendix"}  # "Appendix D" of the Danish supervisory authority's clauses is a name
+    unused = [f["message"] for f in findings if f["rule_id"] == "T-UNUSED" and "security-appendix:" in f["message"]]
+    assert unused == []
+
+
+@pytest.mark.parametrize("weights", [False, True])
+def test_the_tender_publishes_one_evaluation_method(shipped, tmp_path, weights):
+    """Reviewer round 9 #44/T1: no unweighted sub-criteria; the points become the security share by one rule."""
+    text = TENDER_WITHOUT_SUPPLIER
+    if weights:
+        text = text.replace("requirements_as: mixed}", "requirements_as: mixed, award_weights: {SR-LEG-02: 30}}")
+    tender = documents(shipped, write(tmp_path, text))["tender-requirements"]
+    assert "the credibility of the documentation submitted and the tenderer's ability" not in tender
+    assert "is assessed only on the answers to the award criteria" in tender
+    if weights:
+        assert "divided by the sum of the weights; that fraction of 20 percent" in tender
+    else:
+        assert "Every award criterion has the same weight" in tender
+
+
+def test_dora_awareness_training_applies_to_every_ict_contract(shipped, tmp_path):
+    """Reviewer round 9 #46: Art. 30(2)(i) and (h) DORA apply whatever the function supported."""
+    text = BANK.replace("dora: true}", "dora: true, dora_critical_function: false}")
+    appendix = documents(shipped, write(tmp_path, text))["security-appendix"]
+    assert "- the Supplier shall take part in the Client's ICT security awareness programmes" in appendix
+    assert "- the Client may terminate the Agreement, on the notice periods the Agreement sets, where" in appendix
+
+
+def test_round_9_dpa_exit_and_dora_items(shipped, tmp_path):
+    """Reviewer round 9: #60 DPA checklist against Decision 2021/915, #61 exit of Sub-suppliers in a tender,
+    #63 a tested exit plan under DORA."""
+    docs = documents(shipped, write(tmp_path, TENDER_WITHOUT_SUPPLIER))
+    dpa, plan = docs["dpa-checklist"], docs["termination-plan"]
+    for item in ("notify the Client of any failure by a Sub-processor to fulfil its contractual obligations",
+                 "inaccurate or outdated", "available to the competent supervisory authority on request (Article 31",
+                 "inform the Client promptly if it is unable to comply", "in electronic form (Art. 28(9))"):
+        assert item in dpa, item
+    assert "Exit of Sub-suppliers" in plan and "certificates to the Client together with its own." in plan
+    assert "This applies in particular to the following Sub-suppliers" not in plan
+    assert "Tests of the exit plan" not in plan
+    bank = documents(shipped, write(tmp_path, BANK, "bank.yaml"))["termination-plan"]
+    assert "The Supplier shall take part in a test of the Termination Plan when the Client asks for one, and at " \
+        "least every 24 months" in bank
+    no_function = BANK.replace("dora: true}", "dora: true, dora_critical_function: false}")
+    assert "Tests of the exit plan" not in documents(shipped, write(tmp_path, no_function, "nf.yaml"))["termination-plan"]
+
+
+def test_round_9_tender_penalty_and_dora_wording(shipped, tmp_path):
+    """Reviewer round 9: T10 SR-LEG-03 names the countries in the tender; #45 log retention; #75 penalty per
+    requirement; #76 Art. 28(7)(c) DORA; #54/#80 tender submission terms and transfer mechanism."""
+    docs = documents(shipped, write(tmp_path, TENDER_WITHOUT_SUPPLIER))
+    tender, appendix = docs["tender-requirements"], docs["security-appendix"]
+    assert "remote access included, to the following countries: DK, SE, and any other country" in tender
+    assert "after the Exit Period the retention period that the termination and exit plan sets applies" in appendix
+    assert "for each Security Requirement not complied with and each day from the day after the Remedy Period" \
+        in appendix
+    assert "the transfer mechanism under Chapter V GDPR on which the transfer will rest" in tender
+    assert "client data" not in tender and "every sub-supplier" not in tender
+    bank = documents(shipped, write(tmp_path, BANK, "bank.yaml"))["security-appendix"]
+    assert "where the Supplier's ICT risk management shows evidenced weaknesses" in bank
+
+
+def test_as_offered_outside_a_tender_is_a_warning(shipped, tmp_path):
+    direct = BANK.replace("procurement: {mode: tender, requirements_as: mixed}",
+                          "procurement: {mode: direct, requirements_as: mixed}")
+    loaded = loading.load_profile(write(tmp_path, direct))
+    notes = [n.format() for n in select(loaded.profile, shipped, loaded.located).notices]
+    assert any("As offered, but without a tender there is no offer in the contract file" in n for n in notes)
+    loaded = loading.load_profile(write(tmp_path, BANK, "tender.yaml"))
+    assert not any("As offered" in n.format() for n in select(loaded.profile, shipped, loaded.located).notices)

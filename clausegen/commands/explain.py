@@ -54,6 +54,8 @@ def explain(profile_path: Path, project: Project) -> str:
                     continue
                 duty = (f"; a duty of law while {rp.duty_reason}, citing {', '.join(rp.legal_duty)}: minimum whatever "
                         "requirements_as says") if rp.legal_duty else ""
+                if rp.restated_in:
+                    duty = f"; an obligation of {', '.join(rp.restated_in)} anyway: not an award criterion"
                 lines.append(f"  + {rp.requirement.id} ({rp.marked_as}{duty}, level {rp.requirement.level})  "
                              f"when {rp.reason}")
             for ro in s.omitted_requirements:
