@@ -19,25 +19,25 @@ from jinja2 import Environment, TemplateSyntaxError, meta, nodes
 
 from clausegen.loading import cache
 from clausegen.models.profile import TEMPLATE_FIELDS
-from clausegen.rendering.environment import FORBIDDEN_TESTS, HIDING_FILTERS, forbidden_constructs
+from clausegen.rendering.environment import FORBIDDEN_TESTS, HIDING_FILTERS, environment, forbidden_constructs
 from clausegen.rendering.template_filters import FORMAT_FILTERS
 from clausegen.rendering.walker import located_tokens
 from clausegen.syntax import TEMPLATE_TAG
 
 # Names every template may use besides its parameters: the profile's fields, what selection
-# derives from them, and the globals (ref() only in clause bodies: a table cell has no place for a link).
+# derives from them (assembly.context gives both), and the environment's globals.
 DERIVED_NAMES = frozenset({
     "risk_tier", "risk_tier_title", "level", "level_title", "transfers_outside_eea", "third_countries",
     "transfer_mechanism_missing", "transfer_mechanisms", "supplier_known", "sub_suppliers_without_transfer",
     "supplier_outside_eea", "award_criteria_listed", "remote_access_countries",
 })
-TEMPLATE_GLOBALS = frozenset({"range", "ref"})
 PROFILE_NAMES = frozenset(TEMPLATE_FIELDS) | DERIVED_NAMES
 
 
 def template_names(kind: str) -> frozenset[str]:
-    """What a template of this kind (markdown: a clause body, text: a requirement) may use unprefixed."""
-    return PROFILE_NAMES | (TEMPLATE_GLOBALS if kind == "markdown" else frozenset({"range"}))
+    """What a template of this kind (markdown: a clause body, text: a requirement) may use unprefixed:
+    ref() only in clause bodies, as a table cell has no place for a link."""
+    return PROFILE_NAMES | frozenset(environment(kind).globals)
 
 
 # Analysis only reads the syntax tree and never renders, so a plain environment parses (the lexer

@@ -142,7 +142,7 @@ def _layout(doc: DocumentSelection, selection: Selection, project: Project,
         title=doc.spec.title,
         subtitle=_subtitle(profile.title, profile.client.name, supplier.name if supplier else None,
                            doc.document_id),
-        marking=selection.facts.level.marking,
+        marking=marking(doc.document_id, selection, project),
         client=profile.client.name,
         supplier=supplier.name if supplier else None,
         profile_title=profile.title,
@@ -198,6 +198,16 @@ def _empty(doc: DocumentSelection, selection: Selection, project: Project) -> In
                                  f"nothing in the library applies to {doc.document_id} for profile "
                                  f"{selection.profile.id}; left out: {left_out}", "add a clause whose condition "
                                  "holds, or give the document a `when` so that it is not built for such a profile"))
+
+
+def marking(document_id: str, selection: Selection, project: Project) -> str:
+    """The classification marking a document carries. The tender specification goes to every
+    interested tenderer and holds the requirements, not the information they protect: it carries
+    the catalogue's lowest marking (PUBLIC). Every other document carries the marking of the level
+    of the information the service handles (docs/format.md, "Markings")."""
+    if document_id == TENDER_DOCUMENT:
+        return project.catalogue.meta.levels[0].marking
+    return selection.facts.level.marking
 
 
 def _signatory(who: str, client: str, supplier: str) -> tuple[str, str]:
@@ -293,14 +303,16 @@ def _requirement_parts(document_id: str, selection: Selection, project: Project,
         for pick in picks:
             text, verification = requirement_rows[pick.requirement.id]
             weights = selection.profile.procurement.award_weights
-            rows.append((pick.requirement.id, text, type_label(pick, weights), "", "", "") if tender
+            rows.append((pick.requirement.id, text, verification, type_label(pick, weights), "", "", "") if tender
                         else (pick.requirement.id, text, verification, BINDS[pick.marked_as]))
         anchors = tuple(references.requirement_anchor(pick.requirement.id) for pick in picks)
         if tender:
-            # On a landscape page the answer columns are about 3, 5 and 3.5 cm wide: room to write in.
-            table = Table(("ID", "Requirement", "Type", "Complies (yes, partly or no)", "Description",
-                           "Evidence or reference"), tuple(rows), (9, 34, 13, 11, 19, 14), row_anchors=anchors,
-                          landscape=True)
+            # The verification is published with each requirement, as in the matrix: some ask for a
+            # document with the tender. On a landscape page the answer columns are about 2.5, 4.3
+            # and 2.8 cm wide: room to write in.
+            table = Table(("ID", "Requirement", "Verification", "Type", "Complies (yes, partly or no)",
+                           "Description", "Evidence or reference"), tuple(rows), (9, 24, 19, 10, 10, 17, 11),
+                          row_anchors=anchors, landscape=True)
         else:
             table = Table(("ID", "Requirement", "Verification", "Binds"), tuple(rows), (12, 44, 30, 14),
                           row_anchors=anchors)

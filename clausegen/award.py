@@ -27,9 +27,10 @@ COMMITMENT_COLUMNS = (Column("Offered", 16), Column("Supplier's description", 50
 BINDING = (
     "This schedule records the Supplier's answer to each requirement of the tender. The Supplier shall "
     "deliver each requirement as described here, and the description and the evidence named are part of "
-    "the Agreement. An award criterion offered partly binds the Supplier to the extent described. A "
+    "the Agreement. An award criterion offered partly binds the Supplier to the extent described here. A "
     "requirement marked not offered is an award criterion the Supplier did not offer; it does not bind "
-    "the Supplier. Where this schedule and {section} differ, the stricter obligation applies."
+    "the Supplier. For every other requirement, where this schedule and {section} differ, the stricter obligation "
+    "applies."
 )
 
 
@@ -43,6 +44,9 @@ def load_winner(path: Path, selection: Selection, project: Project, located: Loc
     minimum = {row[0] for row in expected.rows if row[4].startswith("Minimum")}
     other = _other_tenderer(winner, selection, located)
     problems = [other] if other else []
+    problems += [Diagnostic(winner.file, None, cell, f"text outside the answer cells ({text[:60]!r}) would not "
+                            "reach the contract", "settle it with the winner; its committed answers belong in "
+                            "Description and Evidence") for cell, text in winner.stray]
     problems += [Diagnostic(winner.file, None, a.cell, f"{a.id} is a minimum requirement answered "
                             f"{a.complies or 'nothing'}; a tender that does not meet every minimum requirement "
                             "cannot be awarded", "evaluate the tenders (clausegen evaluate) and award a compliant one")

@@ -29,6 +29,7 @@ class TenderResult:
     missing: tuple[str, ...]  # ids with no answer in Complies
     scores: dict[str, Fraction]  # weighted award criterion id -> score; empty for a rejected tender
     score: Fraction | None  # None when the profile weights nothing or the tender is rejected
+    stray: tuple[tuple[str, str], ...] = ()  # (cell, text) written outside the answer cells
 
     @property
     def rejected(self) -> bool:
@@ -64,7 +65,7 @@ def _result(requirements: tuple[RequirementRow, ...], answered: AnsweredMatrix,
     scores = {r.id: score_of(answers[r.id].complies, weights[r.id]) for r in requirements
               if scored and r.id in weights}
     return TenderResult(answered.tenderer, PurePath(answered.file).name, answered.sha256, answers, failed, missing,
-                        scores, sum(scores.values(), Fraction(0)) if scored else None)
+                        scores, sum(scores.values(), Fraction(0)) if scored else None, answered.stray)
 
 
 def number(value: Fraction | int) -> str:

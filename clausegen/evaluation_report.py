@@ -91,6 +91,11 @@ def _tenderer(evaluation: Evaluation, result: TenderResult, n: int) -> tuple[Par
     missing = ", ".join(f"{i} ({result.answers[i].cell})" for i in result.missing)
     parts.append(Part(f"{n}.3", "Missing or empty answers",
                       note=f"No answer in Complies: {missing}." if missing else "None: every requirement is answered."))
+    if result.stray:
+        parts.append(Part(f"{n}.4", "Text outside the answer cells",
+                          note="The tenderer wrote this where no answer belongs. Read it before the result stands: "
+                          "a reservation or condition may make the tender non-compliant.",
+                          table=Table(("Cell", "Text"), result.stray, (24, 76))))
     return tuple(parts)
 
 

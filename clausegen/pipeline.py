@@ -235,7 +235,7 @@ def _add_workbooks(by_document: dict[str, dict[str, bytes]], documents: tuple[Do
 
             table = appendix_matrix(table, winner)
         if table is not None:
-            by_document[document.document_id]["xlsx"] = write_matrix(table, created, custom)
+            by_document[document.document_id]["xlsx"] = write_matrix(table, document, created, custom)
 
 
 def _metadata(document: Document) -> dict[str, str]:

@@ -137,3 +137,19 @@ def test_answers_need_the_winner_as_supplier(tiny, cli):
     assert result.code == 1
     assert ("profiles/case.yaml:1: supplier: the contract with the winner needs the winner's name; w.xlsx is the "
             "answers of Supplier Ltd") in result.err
+
+
+def test_text_outside_the_answer_cells_stops_the_contract(tiny, cli):
+    assert cli("build", "profiles/case.yaml", "--format", "xlsx", "--out", "issued").code == 0
+    answer(issued(tiny), tiny / "w.xlsx", {"F2": "yes", "J7": "Only if the Client pays travel."}, "Supplier Ltd")
+    result = cli("build", "profiles/case.yaml", "--format", "md", "--answers", "w.xlsx")
+    assert result.code == 1
+    assert ("w.xlsx: Requirements!J7: text outside the answer cells ('Only if the Client pays travel.') would not "
+            "reach the contract") in result.err
+
+
+def test_a_partial_offer_is_not_overridden_by_the_stricter_clause(tiny, cli, winner):
+    assert cli("build", "profiles/case.yaml", "--format", "md", "--answers", "winner.xlsx").code == 0
+    text = (tiny / "output/tiny-case/security-appendix.md").read_text()
+    assert "binds the Supplier to the extent described here" in text
+    assert "For every other requirement, where this schedule and clause" in text

@@ -13,6 +13,7 @@ from conftest import DATA, edit
 
 from clausegen.export.xlsx import save
 from clausegen.loading import answers as answers_module
+from clausegen.models.document import Document
 
 LIBREOFFICE = DATA / "answers/acme-libreoffice.xlsx"  # answered, then saved by LibreOffice 7.4 (see its README)
 
@@ -38,7 +39,8 @@ def answer(source, target, cells: dict[str, object], tenderer: str | None = None
             wb[sheet][cell].data_type = "s"
     if tenderer is not None:
         wb["Instructions"]["B3"].value = tenderer
-    target.write_bytes(save(wb, "answers", "CONFIDENTIAL", datetime.datetime(2027, 2, 1), {}))  # fixed bytes
+    about = Document("answers", "answers", "", "CONFIDENTIAL", "Client", None, "", "lib", "1.0.0", ())
+    target.write_bytes(save(wb, about, datetime.datetime(2027, 2, 1), {}))  # fixed bytes
     return target
 
 
@@ -227,3 +229,25 @@ def test_the_report_is_dated_by_the_document_date_never_1980_by_default(tiny, cl
         with zipfile.ZipFile(tiny / "output/tiny-case" / name) as z:
             core = z.read("docProps/core.xml").decode()
         assert "2027-03-01T00:00:00Z" in core and "1980" not in core, name
+
+
+def test_text_outside_the_answer_cells_is_shown_to_the_evaluator(tiny, cli, matrix):
+    """A bidder can unprotect the sheet (it has no password) and write a reservation anywhere."""
+    answer(matrix, tiny / "north.xlsx", {"F2": "yes", "F3": "yes", "I2": "Subject to our standard terms.",
+                                         "Instructions!B4": "Prices exclude VAT."}, "Nordic Hosting")
+    result = cli("evaluate", "profiles/case.yaml", "north.xlsx")
+    assert result.code == 0, result.err
+    assert ("warning: north.xlsx: Requirements!I2: text outside the answer cells: 'Subject to our standard terms.'"
+            in result.err)
+    assert "warning: north.xlsx: Instructions!B4: text outside the answer cells: 'Prices exclude VAT.'" in result.err
+    text = (tiny / "output/tiny-case/evaluation.md").read_text()
+    assert "### 2.4 Text outside the answer cells" in text
+    assert "| Requirements!I2 | Subject to our standard terms. |" in text
+    assert "| Instructions!B4 | Prices exclude VAT. |" in text
+
+
+def test_a_clean_matrix_has_no_text_outside_the_answer_cells(tiny, cli, matrix):
+    answer(matrix, tiny / "north.xlsx", {"F2": "yes", "F3": "yes"}, "Nordic Hosting")
+    result = cli("evaluate", "profiles/case.yaml", "north.xlsx")
+    assert result.code == 0 and "outside the answer cells" not in result.err
+    assert "Text outside the answer cells" not in (tiny / "output/tiny-case/evaluation.md").read_text()

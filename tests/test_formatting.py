@@ -48,6 +48,9 @@ def render(source: str, **extra) -> str:
     ("{{ 999 | amount('DKK') }}", "DKK 999"),
     ("{{ (two * 1000000) | amount('EUR') }}", "EUR 2,000,000"),
     ("{{ 5000 | number }}", "5,000"),
+    ("{{ ['DK', 'NO'] | countries }}", "Denmark (DK) and Norway (NO)"),
+    ("{{ 'US' | countries }}", "United States (US)"),
+    ("{{ ['EU', 'EL', 'IN'] | countries }}", "the EU, Greece (EL) and India (IN)"),
 ])
 def test_filters_in_english(source, expected):
     assert render(source) == expected
@@ -75,6 +78,9 @@ def test_filters_in_english(source, expected):
     ("{{ '9999-06-01' | term_end(12) | date }}",
      "|term_end: a period of 12 months from 9999-06-01 ends after the year 9999"),
     ("{{ start | term_end(12) }}", "a date would print as Python syntax; write it with |date"),
+    ("{{ [] | countries }}", "|countries: countries are a code such as \"DK\" or a list of codes, not a list"),
+    ("{{ ['001'] | countries }}", "|countries: '001' is not a country code"),
+    ("{{ ['dk'] | countries }}", "|countries: 'dk' is not a country code"),
 ])
 def test_a_wrong_value_is_an_error_located_at_its_line(source, message):
     with pytest.raises(RenderError) as e:

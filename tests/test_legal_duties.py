@@ -58,7 +58,7 @@ def test_the_documents_show_them_as_minimum_requirements_that_bind_in_full(shipp
         return next(r for s in docs[doc_id].sections for p in s.parts if p.table is not None
                     for r in p.table.rows if r[0] == req_id)
 
-    assert row("tender-requirements", "SR-DP-01")[2] == "Minimum requirement"
+    assert row("tender-requirements", "SR-DP-01")[3] == "Minimum requirement"  # ID, text, verification, type
     assert row("security-appendix", "SR-DP-01")[-1] == "In full"
     assert row("security-appendix", "SR-ACC-01")[-1] == "As offered"
     tender = markdown.write(docs["tender-requirements"])

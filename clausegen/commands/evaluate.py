@@ -17,7 +17,7 @@ from clausegen import __version__, loading
 from clausegen.commands import inputs
 from clausegen.errors import Diagnostic, InputError, display_path
 from clausegen.evaluation import evaluate
-from clausegen.evaluation_report import TITLE, About, document, sheets
+from clausegen.evaluation_report import About, document, sheets
 from clausegen.export.commit import folder_lock
 from clausegen.export.manifest import sha256
 from clausegen.export.writing import write_all
@@ -97,7 +97,7 @@ def write_evaluation(profile_path: Path, answer_paths: list[Path], project: Proj
     custom = {"clausegen.library": f"{lib.name} {lib.version}", "clausegen.profile": selection.profile.id}
     files = {"evaluation.md": export_report(report, "md", created=created),
              "evaluation.docx": export_report(report, "docx", created=created),
-             "evaluation.xlsx": write_sheets(sheets(evaluation), TITLE, about.marking, created, custom)}
+             "evaluation.xlsx": write_sheets(sheets(evaluation), report, created, custom)}
     files["evaluation.json"] = _record(current, project, answered, files)
     folder = out / selection.profile.id
     with folder_lock(folder):  # a build of the profile swaps the whole folder: not while this writes
@@ -119,17 +119,21 @@ def _record(current: Tender, project: Project, answered: list[AnsweredMatrix], f
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def unnamed(answered: list[AnsweredMatrix]) -> list[Diagnostic]:
-    """Matrices whose tenderer left its name out: the report names them after the file."""
-    return [Diagnostic(a.file, None, "Instructions!B3", f"no tenderer name; the report calls this tender {a.tenderer!r} "
-                       "after the file", "ask the tenderer to write its name in cell B3") for a in answered if not a.named]
+def notices(answered: list[AnsweredMatrix]) -> list[Diagnostic]:
+    """What the evaluator must look at: a tender named after its file, text outside the answer cells."""
+    out = [Diagnostic(a.file, None, "Instructions!B3", f"no tenderer name; the report calls this tender {a.tenderer!r} "
+                      "after the file", "ask the tenderer to write its name in cell B3") for a in answered if not a.named]
+    out += [Diagnostic(a.file, None, cell, f"text outside the answer cells: {text[:60]!r}",
+                       "read it in the report: a reservation may make the tender non-compliant")
+            for a in answered for cell, text in a.stray]
+    return out
 
 
 def run(args: argparse.Namespace) -> int:
     project = load_project(inputs(args))
     folder, answered = write_evaluation(args.profile, list(args.answers), project, args.out,
                                         source_date_epoch(dict(os.environ)))
-    for warning in unnamed(answered):
+    for warning in notices(answered):
         print(f"warning: {warning.format()}", file=sys.stderr)
     print(f"wrote {display_path(folder)}/evaluation.md, .docx, .xlsx and evaluation.json")
     return 0

@@ -25,7 +25,14 @@ from openpyxl.writer.excel import ExcelWriter
 
 from clausegen.errors import Diagnostic, RenderError
 from clausegen.matrices import Column, Matrix
-from clausegen.rendering.ooxml import CUSTOM_PART, custom_properties_xml, normalise_zip
+from clausegen.models.document import Document
+from clausegen.rendering.ooxml import (
+    CUSTOM_PART,
+    core_properties,
+    custom_properties,
+    custom_properties_xml,
+    normalise_zip,
+)
 
 META_SHEET = "clausegen"
 INSTRUCTIONS_SHEET = "Instructions"
@@ -62,7 +69,7 @@ def text_cell(ws: Worksheet, row: int, column: int, value: str, where: str) -> C
     return cell
 
 
-def write_matrix(matrix: Matrix, created: dt.datetime, custom: dict[str, str]) -> bytes:
+def write_matrix(matrix: Matrix, document: Document, created: dt.datetime, custom: dict[str, str]) -> bytes:
     wb = Workbook()
     ws = wb.active
     assert ws is not None
@@ -76,12 +83,13 @@ def write_matrix(matrix: Matrix, created: dt.datetime, custom: dict[str, str]) -
             _drop_down(ws, index, len(matrix.rows), column)
     _meta_sheet(wb.create_sheet(META_SHEET), matrix)
     wb.active = 0
-    return save(wb, matrix.title, matrix.marking, created, custom)
+    return save(wb, document, created, custom)
 
 
-def write_sheets(sheets: tuple[Sheet, ...], title: str, marking: str, created: dt.datetime,
+def write_sheets(sheets: tuple[Sheet, ...], document: Document, created: dt.datetime,
                  custom: dict[str, str]) -> bytes:
-    """A report workbook: one locked table per sheet."""
+    """A report workbook: one locked table per sheet; `document` is the report the workbook goes with."""
+    title, marking = document.title, document.marking
     wb = Workbook()
     first = wb.active
     assert first is not None
@@ -90,7 +98,7 @@ def write_sheets(sheets: tuple[Sheet, ...], title: str, marking: str, created: d
         ws = wb.create_sheet(sheet.title)
         _table(ws, sheet.columns, sheet.rows, title)
         _print_setup(ws, title, marking)
-    return save(wb, title, marking, created, custom)
+    return save(wb, document, created, custom)
 
 
 def _table(ws: Worksheet, columns: tuple[Column, ...], rows: tuple[tuple[str, ...], ...], where: str) -> None:
@@ -185,11 +193,19 @@ def _meta_sheet(ws: Worksheet, matrix: Matrix) -> None:
     ws.protection.sheet = True
 
 
-def save(wb: Workbook, title: str, marking: str, created: dt.datetime, custom: dict[str, str]) -> bytes:
-    """The workbook's bytes, reproducible: fixed dates in docProps and in the zip."""
+# python-docx's names of the core properties (ooxml.core_properties) as openpyxl calls them.
+_XLSX_NAMES = {"author": "creator", "comments": "description", "last_modified_by": "lastModifiedBy",
+               "content_status": "contentStatus"}
+
+
+def save(wb: Workbook, document: Document, created: dt.datetime, custom: dict[str, str]) -> bytes:
+    """The workbook's bytes, reproducible: fixed dates in docProps and in the zip. Its core and
+    custom properties are those the document's DOCX has."""
     props = wb.properties
-    props.title, props.keywords, props.creator, props.lastModifiedBy = title, marking, "clausegen", None
+    for name, value in core_properties(document).items():
+        setattr(props, _XLSX_NAMES.get(name, name), str(value) if value != "" else None)
     props.created = props.modified = created.replace(tzinfo=None)
+    custom = custom_properties(document, custom)
     for name, value in sorted(custom.items()):  # declares the part; its text is written as the DOCX's is
         wb.custom_doc_props.append(StringProperty(name=name, value=value))
     raw = io.BytesIO()

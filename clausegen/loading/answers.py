@@ -48,6 +48,7 @@ class AnsweredMatrix:
     tenderer: str  # Instructions!B3, else the file's name
     answers: tuple[Answer, ...]  # in the matrix's order
     named: bool = True  # False when B3 was empty and `tenderer` is the file's name
+    stray: tuple[tuple[str, str], ...] = ()  # (cell, text) written outside the answer cells: maybe a reservation
 
 
 class _Refused(Exception):
@@ -71,7 +72,25 @@ def load_answers(path: Path, expected: Matrix) -> AnsweredMatrix:
     out.raise_if_any()
     tenderer = _tenderer(workbook, file, out)
     out.raise_if_any()
-    return AnsweredMatrix(file, hashlib.sha256(data).hexdigest(), tenderer or path.stem, answers, bool(tenderer))
+    return AnsweredMatrix(file, hashlib.sha256(data).hexdigest(), tenderer or path.stem, answers, bool(tenderer),
+                          _stray(workbook, expected))
+
+
+def _stray(workbook: Any, expected: Matrix) -> tuple[tuple[str, str], ...]:
+    """Text a tenderer wrote where no answer belongs (after unprotecting the sheet): right of the
+    answer columns, or on the Instructions sheet beside its name. It is kept for the evaluator to
+    read, because a reservation written there would otherwise reach no one."""
+    found = []
+    ws = workbook[expected.sheet]
+    for row in ws.iter_rows(min_col=len(expected.columns) + 1):
+        found += [(f"{expected.sheet}!{c.coordinate}", _text(c.value).strip()) for c in row if _text(c.value).strip()]
+    if INSTRUCTIONS_SHEET in workbook.sheetnames:
+        lines = len(expected.instructions)
+        issued = {"A1", "A2", "A3", TENDERER_CELL, f"A{5 + lines + 1}"} | {f"A{r}" for r in range(5, 5 + lines)}
+        found += [(f"{INSTRUCTIONS_SHEET}!{c.coordinate}", _text(c.value).strip())
+                  for row in workbook[INSTRUCTIONS_SHEET].iter_rows() for c in row
+                  if c.coordinate not in issued and _text(c.value).strip()]
+    return tuple(found)
 
 
 def _tenderer(workbook: Any, file: str, out: Collector) -> str:

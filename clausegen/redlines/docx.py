@@ -135,14 +135,8 @@ class _Body:
         return "".join(out)
 
     def table(self, table: TableDiff) -> None:
-        total = sum(table.widths)
-        twips = [self.writer.text_width * w // total // 635 for w in table.widths]
-        out = [f'<w:tbl><w:tblPr><w:tblStyle w:val="{escape(self.style_ids["Clause Table"])}"/>'
-               f'<w:tblW w:w="{sum(twips)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
-               '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
-               'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>']
-        out += [f'<w:gridCol w:w="{w}"/>' for w in twips]
-        out.append("</w:tblGrid>")
+        start, twips = self.writer.table_start(table.widths, self.writer.text_width)
+        out = [start]
         header_kind = table.kind if table.kind in "+-" else "="
         for index, (kind, cells) in enumerate([(header_kind, table.columns), *((r.kind, r.cells) for r in table.rows)]):
             style = escape(self.style_ids["Table Heading" if index == 0 else "Table Text"])

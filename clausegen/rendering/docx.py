@@ -27,8 +27,16 @@ from jinja2.sandbox import SecurityError
 from clausegen.errors import Diagnostic, InputError, RenderError
 from clausegen.models.document import Document
 from clausegen.rendering.docx_body import Writer, XmlWriter
+from clausegen.rendering.docx_sections import turn_headers
 from clausegen.rendering.environment import TEMPLATE_FAULTS, environment
-from clausegen.rendering.ooxml import CUSTOM_CT, CUSTOM_PART, custom_properties_xml, normalise_zip
+from clausegen.rendering.ooxml import (
+    CUSTOM_CT,
+    CUSTOM_PART,
+    core_properties,
+    custom_properties,
+    custom_properties_xml,
+    normalise_zip,
+)
 
 # docxcompose rebinds python-docx's "cp" prefix to the custom-properties namespace on import,
 # which makes python-docx write core properties (keywords, revision...) into the wrong namespace.
@@ -132,6 +140,7 @@ def build(document: Document, template_bytes: bytes, template_name: str, propert
         raise RenderError(Diagnostic(template_name, None, _part_name(tpl), f"Word template: {e}",
                                      f"near: {near}" if near else "check the Jinja tags in the template")) from e
     docx = tpl.docx  # not get_docx(): after render that reloads the unrendered template
+    turn_headers(docx)
     _set_properties(docx, document, properties)
     buffer = io.BytesIO()
     docx.save(buffer)
@@ -141,25 +150,13 @@ def build(document: Document, template_bytes: bytes, template_name: str, propert
 def _set_properties(docx: Any, document: Document, properties: Properties) -> None:
     """Core properties from the document; custom ones (clausegen.*) from `properties`."""
     core = docx.core_properties
-    core.title = document.title
-    core.subject = document.profile_title
-    core.author = document.client
-    core.keywords = document.marking
-    core.comments = document.reference
-    core.last_modified_by = "clausegen"
-    core.revision = document.revision
-    core.language = document.language
-    if document.status:
-        core.content_status = document.status.capitalize()  # Draft | Final
-        core.version = document.control
+    for name, value in core_properties(document).items():
+        setattr(core, name, value)
     stamp = datetime.fromisoformat(properties.created)
     core.created = stamp
     core.modified = stamp
     _drop_empty_core_properties(core)
-    custom = dict(properties.custom)
-    if document.date:
-        custom["clausegen.document_date"] = document.date
-    _set_custom_properties(docx, custom)
+    _set_custom_properties(docx, custom_properties(document, properties.custom))
 
 
 def _part_name(tpl: DocxTemplate) -> str:

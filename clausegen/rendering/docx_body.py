@@ -153,15 +153,21 @@ class Writer(Visitor):
         """A table as wide as the page: the turned page's inside a landscape run (see document())."""
         self._table(table, self.wide_width if self.landscape else self.text_width)
 
-    def _table(self, table: Table, width: int) -> None:
-        total = sum(table.widths)
-        twips = [width * w // total // 635 for w in table.widths]
-        out = [f'<w:tbl><w:tblPr><w:tblStyle w:val="{escape(self.style_ids["Clause Table"])}"/>'
+    def table_start(self, widths: tuple[int, ...], width: int) -> tuple[str, list[int]]:
+        """A fixed-layout table in the template's Clause Table style, `width` (EMU) shared out by
+        `widths`: its opening XML up to the rows, and each column's width in twips."""
+        total = sum(widths)
+        twips = [width * w // total // 635 for w in widths]
+        xml = (f'<w:tbl><w:tblPr><w:tblStyle w:val="{escape(self.style_ids["Clause Table"])}"/>'
                f'<w:tblW w:w="{sum(twips)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
                '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
-               'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>']
-        out += [f'<w:gridCol w:w="{w}"/>' for w in twips]
-        out.append("</w:tblGrid>")
+               'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>'
+               + "".join(f'<w:gridCol w:w="{w}"/>' for w in twips) + "</w:tblGrid>")
+        return xml, twips
+
+    def _table(self, table: Table, width: int) -> None:
+        start, twips = self.table_start(table.widths, width)
+        out = [start]
         anchors = ("",) + (table.row_anchors or ("",) * len(table.rows))  # the columns row has none
         for row_index, (values, anchor) in enumerate(zip([table.columns, *table.rows], anchors, strict=True)):
             head = row_index < table.header_rows

@@ -118,6 +118,29 @@ def format_amount(language: str, value: Any, currency: Any) -> str:
     return p.amount.format(currency=currency, number=number)
 
 
+def format_countries(language: str, value: Any) -> str:
+    """'Norway (NO)', 'the EU', 'Denmark (DK) and India (IN)': a bare code in prose reads as a word
+    ("remote access from NO"), so each code gets the language's name of the country, and stays as written."""
+    from clausegen.models.countries import canonical
+
+    codes = [value] if isinstance(value, str) else value
+    if not isinstance(codes, (list, tuple)) or not codes or not all(isinstance(c, str) for c in codes):
+        raise FormatError(f"countries are a code such as \"DK\" or a list of codes, not {describe(value)}")
+    locale = _locale(phrases(language).locale)
+    names = []
+    for code in codes:
+        if code == "EU":
+            names.append("the EU")
+            continue
+        territory = locale.territories.get(canonical(code)) if len(code) == 2 and code.isalpha() else None
+        if territory is None or not code.isupper():
+            raise FormatError(f"{code!r} is not a country code")
+        names.append(f"{territory} ({code})")
+    from babel.lists import format_list
+
+    return str(format_list(names, locale=locale))
+
+
 def as_date(value: Any) -> dt.date:
     """A date given as a date or as text written YYYY-MM-DD."""
     if isinstance(value, dt.datetime) or not isinstance(value, (dt.date, str)):

@@ -28,11 +28,13 @@ from clausegen.models import tree
 from clausegen.rendering import terminal as terminal_text
 from clausegen.rendering.environment import escape_markdown
 from clausegen.rendering.walker import parse
+from clausegen.syntax import TEMPLATE_TAG
 
 Token = tuple[str, bool, bool]  # text, bold, italic
 AUTHOR = "clausegen"
 
-_WORD = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\w+(?:['’]\w+)*|\s+|[^\w\s]", re.DOTALL)
+# A template tag is one word: a changed placeholder shows as one replaced tag, not as changed braces.
+_WORD = re.compile(TEMPLATE_TAG.pattern + r"|\w+(?:['’]\w+)*|\s+|[^\w\s]", re.DOTALL)
 _LIST_ITEM = re.compile(r"^\s{0,3}(?:[-*+]|\d{1,9}[.)])\s")
 
 

@@ -5,6 +5,7 @@
     {{ contract.start | date }}                   1 March 2027
     {{ contract.start | term_end(contract.term_months) | date }}   29 February 2032
     {{ liability_cap_eur | amount("EUR") }}       EUR 50,000
+    {{ data.locations | countries }}              Denmark (DK) and Norway (NO)
 
 Each filter reads the profile's `language` from the template context. A value of the wrong kind
 is a TemplateRuntimeError, which the renderer locates at the template's file and line.
@@ -71,7 +72,7 @@ def _term_end(language: str, value: Any, months: Any) -> Any:
 def _build() -> dict[str, Callable[..., Any]]:
     funcs: dict[str, Callable[..., Any]] = {name: _unit(unit) for name, unit in _UNIT_FILTERS.items()}
     funcs.update(date=formatting.format_date, amount=formatting.format_amount, number=formatting.format_number,
-                 term_end=_term_end)
+                 term_end=_term_end, countries=formatting.format_countries)
     return {name: _filter(name, func) for name, func in funcs.items()}
 
 
