@@ -142,7 +142,7 @@ def _layout(doc: DocumentSelection, selection: Selection, project: Project,
         title=doc.spec.title,
         subtitle=_subtitle(profile.title, profile.client.name, supplier.name if supplier else None,
                            doc.document_id),
-        marking=selection.facts.level.marking,
+        marking=marking(doc.document_id, selection, project),
         client=profile.client.name,
         supplier=supplier.name if supplier else None,
         profile_title=profile.title,
@@ -198,6 +198,16 @@ def _empty(doc: DocumentSelection, selection: Selection, project: Project) -> In
                                  f"nothing in the library applies to {doc.document_id} for profile "
                                  f"{selection.profile.id}; left out: {left_out}", "add a clause whose condition "
                                  "holds, or give the document a `when` so that it is not built for such a profile"))
+
+
+def marking(document_id: str, selection: Selection, project: Project) -> str:
+    """The classification marking a document carries. The tender specification goes to every
+    interested tenderer and holds the requirements, not the information they protect: it carries
+    the catalogue's lowest marking (PUBLIC). Every other document carries the marking of the level
+    of the information the service handles (docs/format.md, "Markings")."""
+    if document_id == TENDER_DOCUMENT:
+        return project.catalogue.meta.levels[0].marking
+    return selection.facts.level.marking
 
 
 def _signatory(who: str, client: str, supplier: str) -> tuple[str, str]:

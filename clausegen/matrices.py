@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from clausegen.assembly import BINDS, context, type_label
+from clausegen.assembly import BINDS, context, marking, type_label
 from clausegen.errors import Diagnostic
 from clausegen.models.document import Document
 from clausegen.models.location import Locator
@@ -130,7 +130,7 @@ def metadata(selection: Selection, project: Project, document_id: str) -> tuple[
 def matrix(document_id: str, selection: Selection, project: Project, title: str, subtitle: str,
            assembled: Document | None = None) -> Matrix | None:
     """The xlsx rows of one document, or None for a document that is not a table at heart."""
-    marking = selection.facts.level.marking
+    shown = marking(document_id, selection, project)
     meta = metadata(selection, project, document_id)
     if document_id == "dpa-checklist":
         if assembled is None:
@@ -140,7 +140,7 @@ def matrix(document_id: str, selection: Selection, project: Project, title: str,
         rows = tuple(tuple(row[:4]) for row in table.rows)
         columns = tuple(Column(c, w) for c, w in zip(table.columns[:4], (10, 16, 60, 30), strict=False))
         columns += (Column("Status", 16, True, DPA_STATUS), Column("Notes", 40, True))
-        return Matrix(document_id, title, subtitle, marking, "Checklist", columns,
+        return Matrix(document_id, title, subtitle, shown, "Checklist", columns,
                       tuple(r + ("", "") for r in rows), tuple(row_hash(r) for r in rows), meta, (note,))
     if document_id not in ("tender-requirements", "security-appendix"):
         return None
@@ -148,7 +148,7 @@ def matrix(document_id: str, selection: Selection, project: Project, title: str,
     hashes = tuple(row_hash(r.fixed) for r in reqs)
     if document_id == "security-appendix":
         columns = REQUIREMENT_COLUMNS[:-1] + (Column("Binds", 14),)
-        return Matrix(document_id, title, subtitle, marking, "Requirements", columns,
+        return Matrix(document_id, title, subtitle, shown, "Requirements", columns,
                       tuple(r.fixed for r in reqs), hashes, meta)
     instructions = (
         "Answer every requirement on the sheet Requirements, in the three columns on the right:",
@@ -159,5 +159,5 @@ def matrix(document_id: str, selection: Selection, project: Project, title: str,
         "What you offer becomes binding in the contract. Do not change the requirement columns, add or "
         "delete rows, or rename the sheets: the matrix is checked against the tender it came from.",
     )
-    return Matrix(document_id, title, subtitle, marking, "Requirements", REQUIREMENT_COLUMNS + ANSWER_COLUMNS,
+    return Matrix(document_id, title, subtitle, shown, "Requirements", REQUIREMENT_COLUMNS + ANSWER_COLUMNS,
                   tuple(r.fixed + ("", "", "") for r in reqs), hashes, meta, instructions, ask_tenderer=True)

@@ -73,7 +73,10 @@ def test_frozen_header_wrapped_text_and_landscape_print_setup(built):
     assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.print_title_rows == "$1:$1"
-    assert ws.oddHeader.right.text == "CONFIDENTIAL" and ws.oddFooter.right.text == "CONFIDENTIAL"
+    # The tender specification goes to every tenderer: the lowest marking (docs/format.md, Markings).
+    assert ws.oddHeader.right.text == "PUBLIC" and ws.oddFooter.right.text == "PUBLIC"
+    appendix = workbook(built / "security-appendix.xlsx")["Requirements"]
+    assert appendix.oddHeader.right.text == "CONFIDENTIAL" and appendix.oddFooter.right.text == "CONFIDENTIAL"
     assert ws.row_dimensions[2].height >= 30  # room to write in
 
 
