@@ -269,3 +269,13 @@ def test_verification_texts_use_the_names_the_appendix_and_plan_use(project):
     assert "Before confirming the end of the Exit Period, the Client checks the delivered data" in appendix
     assert "review of the Agreement's security terms the Client compares" in appendix
     assert "notify the Client's incident contact of every Security Incident" in appendix
+
+
+def test_nda_notification_and_arbitration_wording(project):
+    docs = documents(project, shipped("nordlys-saas-us"))
+    assert re.search(r"the Supplier within \d+ hours after becoming aware of it, the same period", docs["nda"])
+    assert "and the Client without undue delay after becoming aware of it" in docs["nda"]
+    assert "*Convention on the Recognition and Enforcement of Foreign Arbitral Awards* (New York, 1958)" in docs["nda"]
+    museum_plan = documents(project, shipped("museum-public-website"))["termination-plan"]
+    assert "SR-EXIT-06" not in museum_plan
+    assert "(SR-EXIT-06), and deliver an updated register" in documents(project, shipped("nordlys-saas-us"))["termination-plan"]
