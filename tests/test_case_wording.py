@@ -275,7 +275,7 @@ def test_nda_notification_and_arbitration_wording(project):
     docs = documents(project, shipped("nordlys-saas-us"))
     assert re.search(r"the Supplier within \d+ hours after becoming aware of it, the same period", docs["nda"])
     assert "and the Client without undue delay after becoming aware of it" in docs["nda"]
-    assert "*Convention on the Recognition and Enforcement of Foreign Arbitral Awards* (New York, 1958)" in docs["nda"]
+    assert "*Convention on the Recognition and Enforcement of Foreign Arbitral Awards* of 10 June 1958" in docs["nda"]
     museum_plan = documents(project, shipped("museum-public-website"))["termination-plan"]
     assert "SR-EXIT-06" not in museum_plan
     assert "(SR-EXIT-06), and deliver an updated register" in documents(project, shipped("nordlys-saas-us"))["termination-plan"]
