@@ -237,3 +237,45 @@ def test_a_cloud_service_is_audited_through_assurance_reports_without_step_in(pr
     assert "any premises other than the Client's own" in on_site
     assert "(**step-in**)" in on_site
     assert "In an emergency that threatens life" not in on_site  # not critical to society
+
+
+def test_switching_under_the_data_act_ends_the_agreement_when_complete(project):
+    plan = documents(project, shipped("nordlys-saas-us"))["termination-plan"]
+    assert "a switching notice under (a) is also a notice terminating the Agreement" in plan
+    assert "ends on the day the Client confirms in writing that the switching is complete, which also ends the Exit Period" in plan
+    assert "where the Client asks only for the erasure of its data and digital assets, without switching" in plan
+
+
+@pytest.mark.parametrize("name", ["nordlys-saas-us", "museum-public-website", "dk-agency-emergency-alerting"])
+def test_the_nda_lasts_through_the_exit_period_as_defined(project, name):
+    nda = documents(project, shipped(name))["nda"]
+    assert "any exit period after its termination" not in nda
+    assert "(the **Exit Period** as defined in the contract security appendix, which may start before the Agreement expires" in nda
+
+
+def test_a_public_level_nda_does_not_protect_information_at_the_level_public(project):
+    museum = documents(project, shipped("museum-public-website"))["nda"]
+    assert "of the level Public" not in museum
+    assert "at least the security measures the Agreement requires for the Service" in museum
+    secret = documents(project, shipped("dk-agency-emergency-alerting"))["nda"]
+    assert "security measures required by the Agreement for information of the level Secret" in secret
+
+
+def test_verification_texts_use_the_names_the_appendix_and_plan_use(project):
+    appendix = documents(project, shipped("dk-agency-emergency-alerting"))["security-appendix"]
+    for loose in ("asset list", "exit acceptance", "exit sign-off", "contract review", "named security contact"):
+        assert loose not in appendix, loose
+    assert "against the register of Client Assets" in appendix
+    assert "Before confirming the end of the Exit Period, the Client checks the delivered data" in appendix
+    assert "review of the Agreement's security terms the Client compares" in appendix
+    assert "notify the Client's incident contact of every Security Incident" in appendix
+
+
+def test_nda_notification_and_arbitration_wording(project):
+    docs = documents(project, shipped("nordlys-saas-us"))
+    assert re.search(r"the Supplier within \d+ hours after becoming aware of it, the same period", docs["nda"])
+    assert "and the Client without undue delay after becoming aware of it" in docs["nda"]
+    assert "*Convention on the Recognition and Enforcement of Foreign Arbitral Awards* of 10 June 1958" in docs["nda"]
+    museum_plan = documents(project, shipped("museum-public-website"))["termination-plan"]
+    assert "SR-EXIT-06" not in museum_plan
+    assert "(SR-EXIT-06), and deliver an updated register" in documents(project, shipped("nordlys-saas-us"))["termination-plan"]
