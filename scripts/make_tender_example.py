@@ -13,18 +13,19 @@ answers one minimum requirement no (so its tender is rejected) and leaves one aw
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import sys
+import zipfile
 from pathlib import Path
 
 import openpyxl
+from openpyxl.writer.excel import ExcelWriter
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from clausegen.export.xlsx import save  # noqa: E402
 from clausegen.pipeline import BuildOptions, Inputs, load_project, render  # noqa: E402
+from clausegen.rendering.ooxml import CUSTOM_PART, normalise_zip  # noqa: E402
 
 PROFILE = ROOT / "examples/tender/aero-municipality-tender.yaml"
 ANSWERS = ROOT / "examples/tender/answers"
@@ -60,7 +61,18 @@ def answered(source: bytes, tenderer: str, concept: str, plan: dict[str, str]) -
         ws.cell(r, 6).value = answer or None
         ws.cell(r, 7).value = description or None
         ws.cell(r, 8).value = f"{concept}, section {section}" if answer in ("yes", "partly") else None
-    return save(wb, "Tender security requirements", "CONFIDENTIAL", dt.datetime(2027, 2, 1), {})
+    return save(wb, source)
+
+
+def save(wb: openpyxl.Workbook, source: bytes) -> bytes:
+    """The answered workbook, reproducible, with the issued matrix's document properties kept as
+    they were (a tenderer's spreadsheet program keeps them too)."""
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(wb, archive).save()  # not save_workbook(): it stamps the clock into docProps
+    with zipfile.ZipFile(io.BytesIO(source)) as issued:
+        replace = {CUSTOM_PART: issued.read(CUSTOM_PART)} if CUSTOM_PART in issued.namelist() else None
+    return normalise_zip(raw.getvalue(), replace)
 
 
 def main() -> None:

@@ -199,3 +199,83 @@ def test_the_data_processing_agreement_is_named_only_where_there_is_one(project)
     assert "Data Processing Agreement" not in documents(project, shipped("museum-public-website"))["security-appendix"]
     nordlys = documents(project, shipped("nordlys-saas-us"))["security-appendix"]
     assert "the confidentiality obligations and the Data Processing Agreement, be no lower" in nordlys
+
+
+def test_a_supplier_outside_the_eea_is_approved_with_its_transfer_mechanism(project, tmp_path):
+    docs = documents(project, shipped("nordlys-saas-us"))
+    approval = "By this Appendix the Client gives the prior written approval of that transfer required by SR-DP-02."
+    assert approval in docs["security-appendix"]
+    assert "concluded together with the Data Processing Agreement, unless the parties record in writing" in (
+        docs["security-appendix"])
+    assert "EU-US Data Privacy Framework, while the Supplier's certification" in docs["security-appendix"]
+    assert "the transfer by the Client to the Supplier rests on Module Two" in docs["dpa-checklist"]
+    in_eea = documents(project, variant(tmp_path, "nordlys-saas-us", ('country: "US"\n  relative_size', 'country: "DE"\n  relative_size')))
+    assert approval not in in_eea["security-appendix"]
+    assert "the transfer by the Client to the Supplier" not in in_eea["dpa-checklist"]
+    in_india = documents(project, variant(tmp_path, "nordlys-saas-us", ('country: "US"\n  relative_size', 'country: "IN"\n  relative_size')))
+    assert approval in in_india["security-appendix"]
+    assert "Data Privacy Framework, while the Supplier's" not in in_india["security-appendix"]
+
+
+def test_a_cloud_service_is_audited_through_assurance_reports_without_step_in(project, tmp_path):
+    cloud = documents(project, shipped("nordlys-saas-us"))["security-appendix"]
+    assert "unannounced inspections of" not in cloud
+    assert "independent auditor's report of type 2 (under ISAE 3402 or SOC 2 type 2)" in cloud
+    assert "pooled audit" in cloud
+    assert "where such a report shows an exception material to the security of the Service, visit" in cloud
+    assert "(**step-in**)" not in cloud
+    assert "authorised persons during each inspection" not in cloud
+    assert "the independent assurance report on the Service shows an exception in entry control" in cloud
+    operated = documents(project, shipped("dk-agency-emergency-alerting"))["security-appendix"]
+    assert "unannounced inspections of the premises from which the Service is delivered" in operated
+    assert "(**step-in**)" in operated
+    assert "In an emergency that threatens life, health or functions critical to society" in operated  # critical to society
+    assert "authorised persons during each inspection" in operated
+    on_site = documents(project, variant(tmp_path, "aero-municipality-managed-service",
+                                         ("cloud: false", "cloud: false\n  delivery: client-premises")))["security-appendix"]
+    assert "the premises from which the Service is delivered" not in on_site
+    assert "any premises other than the Client's own" in on_site
+    assert "(**step-in**)" in on_site
+    assert "In an emergency that threatens life" not in on_site  # not critical to society
+
+
+def test_switching_under_the_data_act_ends_the_agreement_when_complete(project):
+    plan = documents(project, shipped("nordlys-saas-us"))["termination-plan"]
+    assert "a switching notice under (a) is also a notice terminating the Agreement" in plan
+    assert "ends on the day the Client confirms in writing that the switching is complete, which also ends the Exit Period" in plan
+    assert "where the Client asks only for the erasure of its data and digital assets, without switching" in plan
+
+
+@pytest.mark.parametrize("name", ["nordlys-saas-us", "museum-public-website", "dk-agency-emergency-alerting"])
+def test_the_nda_lasts_through_the_exit_period_as_defined(project, name):
+    nda = documents(project, shipped(name))["nda"]
+    assert "any exit period after its termination" not in nda
+    assert "(the **Exit Period** as defined in the contract security appendix, which may start before the Agreement expires" in nda
+
+
+def test_a_public_level_nda_does_not_protect_information_at_the_level_public(project):
+    museum = documents(project, shipped("museum-public-website"))["nda"]
+    assert "of the level Public" not in museum
+    assert "at least the security measures the Agreement requires for the Service" in museum
+    secret = documents(project, shipped("dk-agency-emergency-alerting"))["nda"]
+    assert "security measures required by the Agreement for information of the level Secret" in secret
+
+
+def test_verification_texts_use_the_names_the_appendix_and_plan_use(project):
+    appendix = documents(project, shipped("dk-agency-emergency-alerting"))["security-appendix"]
+    for loose in ("asset list", "exit acceptance", "exit sign-off", "contract review", "named security contact"):
+        assert loose not in appendix, loose
+    assert "against the register of Client Assets" in appendix
+    assert "Before confirming the end of the Exit Period, the Client checks the delivered data" in appendix
+    assert "review of the Agreement's security terms the Client compares" in appendix
+    assert "notify the Client's incident contact of every Security Incident" in appendix
+
+
+def test_nda_notification_and_arbitration_wording(project):
+    docs = documents(project, shipped("nordlys-saas-us"))
+    assert re.search(r"the Supplier within \d+ hours after becoming aware of it, the same period", docs["nda"])
+    assert "and the Client without undue delay after becoming aware of it" in docs["nda"]
+    assert "*Convention on the Recognition and Enforcement of Foreign Arbitral Awards* of 10 June 1958" in docs["nda"]
+    museum_plan = documents(project, shipped("museum-public-website"))["termination-plan"]
+    assert "SR-EXIT-06" not in museum_plan
+    assert "(SR-EXIT-06), and deliver an updated register" in documents(project, shipped("nordlys-saas-us"))["termination-plan"]

@@ -171,8 +171,11 @@ def test_inspections_of_a_service_on_the_clients_premises_are_of_the_other_premi
     appendix = documents(shipped, write(tmp_path, on_site))["security-appendix"]
     assert "unannounced inspections of any premises other than the Client's own from which the Supplier" in appendix
     assert "the premises from which the Service is delivered" not in appendix
-    hosted = documents(shipped, write(tmp_path, BANK, "hosted.yaml"))["security-appendix"]
-    assert "unannounced inspections of the premises from which the Service is delivered" in hosted
+    hosted = documents(shipped, write(tmp_path, BANK.replace("  cloud: true\n", "  cloud: false\n"), "hosted.yaml"))
+    assert "unannounced inspections of the premises from which the Service is delivered" in hosted["security-appendix"]
+    cloud = documents(shipped, write(tmp_path, BANK, "cloud.yaml"))["security-appendix"]
+    assert "unannounced inspections of" not in cloud  # a multi-tenant provider: assurance reports instead
+    assert "independent auditor's report of type 2 (under ISAE 3402 or SOC 2 type 2)" in cloud
 
 
 @pytest.mark.parametrize("stated", ["true", "false", None])
