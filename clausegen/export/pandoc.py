@@ -15,10 +15,6 @@ from clausegen.errors import Diagnostic, ExportError
 
 PANDOC_VERSION = "3.9"
 TIMEOUT_SECONDS = 60
-READER = "commonmark+pipe_tables+fenced_divs"  # redline reports only
-FILTER = Path(__file__).with_name("contain.lua")
-TABLES = Path(__file__).with_name("tables.lua")
-TYPST_LINES = Path(__file__).with_name("typst_lines.lua")
 
 
 @lru_cache(maxsize=1)
@@ -69,20 +65,3 @@ def _run(args: list[str], data: bytes, to: str, label: str) -> str:
         message = result.stderr.decode("utf-8", "replace").strip() or f"exit status {result.returncode}"
         raise ExportError(Diagnostic(label, None, "", f"pandoc failed converting to {to}: {message}"))
     return result.stdout.decode("utf-8")
-
-
-def convert_markdown(markdown: str, to: str, template: Path, metadata: dict[str, str], label: str,
-            reader: str = READER, filters: tuple[Path, ...] = ()) -> str:
-    """Markdown to `to`, for the redline reports only (contract documents go through `convert`, fed the tree's
-    AST): with a template. Sandboxed, no raw passthrough, time-limited.
-    `filters` run after the containment filter (redlines add theirs)."""
-    args = [pandoc_path(), "--from", reader, "--to", to, "--sandbox", "--fail-if-warnings",
-            "--lua-filter", str(FILTER), "--lua-filter", str(TABLES), *(f"--lua-filter={f}" for f in filters),
-            "--standalone",
-            "--template", str(template),
-            "--wrap=preserve"]
-    if to == "typst" and "&#" in markdown:
-        args += ["--lua-filter", str(TYPST_LINES)]
-    for key, value in metadata.items():
-        args += ["--metadata", f"{key}={value}"]  # metadata is escaped by the writer; -V is not
-    return _run(args, markdown.encode("utf-8"), to, label)

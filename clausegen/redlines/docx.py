@@ -26,6 +26,7 @@ from clausegen.models.document import Document
 from clausegen.redlines.structure import Block, TableDiff, compare
 from clausegen.rendering import docx as docx_rendering
 from clausegen.rendering import signatures
+from clausegen.rendering.docx_body import landscape_section
 from clausegen.rendering.redline import AUTHOR, Change, Paragraph, _runs, marks
 
 STYLES = {"h1": "Heading 1", "h2": "Heading 2", "body": "Body Text", "note": "Body Text",
@@ -74,12 +75,22 @@ class _Body:
         self.style_ids: dict[str, str] = writer.style_ids
 
     def blocks(self, blocks: tuple[Block, ...]) -> None:
+        """As the documents do (models/document.py pages()), a part whose table is landscape is
+        turned whole, in a section of its own shared by consecutive such parts."""
+        for wide, run in _pages(blocks):
+            if wide:
+                self.writer._emit(f"<w:p><w:pPr>{self.writer.section_xml}</w:pPr></w:p>")
+            self._blocks(run, wide)
+            if wide:
+                self.writer._emit(f"<w:p><w:pPr>{landscape_section(self.writer.section_xml)}</w:pPr></w:p>")
+
+    def _blocks(self, blocks: tuple[Block, ...], wide: bool) -> None:
         pending: list[Paragraph] = []
         for block in blocks:
             if isinstance(block, TableDiff):
                 self.paragraphs(tuple(pending))
                 pending = []
-                self.table(block)
+                self.table(block, wide)
             else:
                 pending.append(block)
         self.paragraphs(tuple(pending))
@@ -134,8 +145,8 @@ class _Body:
                 out.append(f"<{tag} {self.revisions.attributes()}>{runs}</{tag}>")
         return "".join(out)
 
-    def table(self, table: TableDiff) -> None:
-        start, twips = self.writer.table_start(table.widths, self.writer.text_width)
+    def table(self, table: TableDiff, wide: bool = False) -> None:
+        start, twips = self.writer.table_start(table.widths, self.writer.wide_width if wide else self.writer.text_width)
         out = [start]
         header_kind = table.kind if table.kind in "+-" else "="
         for index, (kind, cells) in enumerate([(header_kind, table.columns), *((r.kind, r.cells) for r in table.rows)]):
@@ -178,3 +189,25 @@ def _run(text: str, bold: bool, italic: bool, deleted: bool) -> str:
         if line:
             pieces.append(f'<{tag} xml:space="preserve">{escape(line, quote=False)}</{tag}>')
     return f"<w:r>{props}{''.join(pieces)}</w:r>" if pieces else ""
+
+
+def _pages(blocks: tuple[Block, ...]) -> list[tuple[bool, tuple[Block, ...]]]:
+    """The blocks in runs (landscape, blocks): a part runs from its heading (a section's heading
+    goes with its first part) to the next heading, and is landscape when one of its tables is."""
+    parts: list[list[Block]] = []
+    for block in blocks:
+        heading = isinstance(block, Paragraph) and (block.old_style in ("h1", "h2") or block.new_style in ("h1", "h2"))
+        only_headings = parts and all(isinstance(b, Paragraph) and (b.old_style in ("h1", "h2")
+                                                                   or b.new_style in ("h1", "h2")) for b in parts[-1])
+        if heading and not only_headings or not parts:
+            parts.append([])
+        parts[-1].append(block)
+    runs: list[tuple[bool, list[Block]]] = []
+    for part in parts:
+        wide = any(isinstance(b, TableDiff) and b.landscape for b in part)
+        if runs and runs[-1][0] == wide:
+            runs[-1][1].extend(part)
+        else:
+            runs.append((wide, list(part)))
+    return [(wide, tuple(run)) for wide, run in runs]
+

@@ -36,6 +36,7 @@ class TableDiff:
     columns: tuple[tuple[Change, ...], ...]
     widths: tuple[int, ...]
     rows: tuple[Row, ...]
+    landscape: bool = False  # the table's part is turned landscape, as in the documents
 
 
 Block = Paragraph | TableDiff
@@ -262,10 +263,10 @@ def _tables(old: Table | None, new: Table | None) -> list[TableDiff]:
         out = []
         if old is not None:
             out.append(TableDiff("-", _cells(old.columns, "-"), old.widths,
-                                 tuple(Row("-", _cells(r, "-"), r[0]) for r in old.rows)))
+                                 tuple(Row("-", _cells(r, "-"), r[0]) for r in old.rows), old.landscape))
         if new is not None:
             out.append(TableDiff("+", _cells(new.columns, "+"), new.widths,
-                                 tuple(Row("+", _cells(r, "+"), r[0]) for r in new.rows)))
+                                 tuple(Row("+", _cells(r, "+"), r[0]) for r in new.rows), new.landscape))
         return out
     columns = tuple(_cell(x, y) for x, y in zip(old.columns, new.columns, strict=True))
     rows: list[Row] = []
@@ -280,7 +281,7 @@ def _tables(old: Table | None, new: Table | None) -> list[TableDiff]:
         rows += [Row("-", _cells(r, "-"), r[0]) for r in old.rows[i1:i2]]
         rows += [Row("+", _cells(r, "+"), r[0]) for r in new.rows[j1:j2]]
     same = all(r.kind == "=" for r in rows) and all(c.kind == "=" for cell in columns for c in cell)
-    return [TableDiff("=" if same else "~", columns, new.widths, tuple(rows))]
+    return [TableDiff("=" if same else "~", columns, new.widths, tuple(rows), new.landscape)]
 
 
 def _cell(old: str, new: str) -> tuple[Change, ...]:

@@ -84,7 +84,7 @@ class Writer(Visitor):
             self.landscape = landscape
             self.blocks(blocks, 0, None)
             if landscape:
-                self._emit(f"<w:p><w:pPr>{_landscape(self.section_xml)}</w:pPr></w:p>")
+                self._emit(f"<w:p><w:pPr>{landscape_section(self.section_xml)}</w:pPr></w:p>")
         self.landscape = False
 
     def blocks(self, blocks: Any, depth: int, num: tuple[str, int] | None) -> None:
@@ -324,7 +324,7 @@ def _add_obligation_numbering(numbering: Any) -> str:
     return abstract_id
 
 
-def _landscape(section_xml: str) -> str:
+def landscape_section(section_xml: str) -> str:
     """The template's section properties turned landscape: page width and height swapped."""
     size = re.search(r'<w:pgSz w:w="(\d+)" w:h="(\d+)"[^>]*/>', section_xml)
     if size is None:
