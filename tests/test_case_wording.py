@@ -279,3 +279,11 @@ def test_nda_notification_and_arbitration_wording(project):
     museum_plan = documents(project, shipped("museum-public-website"))["termination-plan"]
     assert "SR-EXIT-06" not in museum_plan
     assert "(SR-EXIT-06), and deliver an updated register" in documents(project, shipped("nordlys-saas-us"))["termination-plan"]
+
+
+def test_a_deficiency_in_returned_data_is_corrected_within_the_remedy_period(project):
+    plan = documents(project, shipped("dk-agency-emergency-alerting"))["termination-plan"]
+    appendix = documents(project, shipped("dk-agency-emergency-alerting"))["security-appendix"]
+    days = re.search(r"shall correct any deficiency the Client identifies within (\d+) days after the Client's notice", plan)
+    assert days and "within ten days" not in plan
+    assert f"{days.group(1)} days" in appendix  # the same Remedy Period as clause 12.1 of the appendix
