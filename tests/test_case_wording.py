@@ -82,12 +82,12 @@ def test_a_supplier_outside_the_eea_transfers_onward_under_module_two(project, t
 
 def test_locations_name_every_country_with_remote_access(project):
     docs = documents(project, shipped("nordlys-saas-us"))
-    assert "only in the following locations: **US**, except for remote access from **IN** by the Sub-suppliers" in (
-        docs["security-appendix"])
-    assert "processed: US, and the countries from which Sub-processors reach it by remote access: IN;" in (
-        docs["dpa-checklist"])
+    assert ("only in the following locations: **United States (US)**, except for remote access from **India (IN)** "
+            "by the Sub-suppliers") in docs["security-appendix"]
+    assert ("processed: United States (US), and the countries from which Sub-processors reach it by remote access: "
+            "India (IN);") in docs["dpa-checklist"]
     museum = documents(project, shipped("museum-public-website"))["security-appendix"]
-    assert "only in the following locations: **DK**. Any other location" in museum
+    assert "only in the following locations: **Denmark (DK)**. Any other location" in museum
 
 
 def test_a_call_off_leaves_liability_and_sanctions_to_the_framework_agreement(project, tmp_path):

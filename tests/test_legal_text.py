@@ -263,7 +263,7 @@ def test_round_9_tender_penalty_and_dora_wording(shipped, tmp_path):
     requirement; #76 Art. 28(7)(c) DORA; #54/#80 tender submission terms and transfer mechanism."""
     docs = documents(shipped, write(tmp_path, TENDER_WITHOUT_SUPPLIER))
     tender, appendix = docs["tender-requirements"], docs["security-appendix"]
-    assert "remote access included, to the following countries: DK, SE, and any other country" in tender
+    assert "remote access included, to the following countries: Denmark (DK) and Sweden (SE), and any other country" in tender
     assert "after the Exit Period the retention period that the termination and exit plan sets applies" in appendix
     assert "for each Security Requirement not complied with and each day from the day after the Remedy Period" \
         in appendix
