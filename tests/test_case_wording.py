@@ -287,3 +287,13 @@ def test_a_deficiency_in_returned_data_is_corrected_within_the_remedy_period(pro
     days = re.search(r"shall correct any deficiency the Client identifies within (\d+) days after the Client's notice", plan)
     assert days and "within ten days" not in plan
     assert f"{days.group(1)} days" in appendix  # the same Remedy Period as clause 12.1 of the appendix
+
+
+def test_a_cloud_service_is_audited_through_assurance_reports_not_physical_access(project):
+    cloud = documents(project, shipped("nordlys-saas-us"))["security-appendix"]
+    assert "for the premises of the Supplier and its Sub-suppliers, their current independent assurance reports" in cloud
+    assert "physical and logical access to the relevant premises" not in cloud
+    assert "access to the premises (for a cloud service: through current type 2 assurance reports" in cloud  # SR-DOC-05
+    on_site = documents(project, shipped("dk-agency-emergency-alerting"))["security-appendix"]
+    assert "physical and logical access to the relevant premises" in on_site
+    assert "for a cloud service" not in on_site
