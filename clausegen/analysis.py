@@ -67,6 +67,7 @@ class TemplateFacts:
     first_use: dict[str, int] = field(default_factory=dict)  # every name -> its first line
     attributes: tuple[tuple[int, str], ...] = ()  # `client.nme`: profile attributes that do not exist
     hidden: tuple[Hidden, ...] = ()
+    refs: tuple[tuple[int, str | None], ...] = ()  # (line, target) of each ref() call; None: not a quoted text
 
     @property
     def parsed(self) -> bool:
@@ -104,17 +105,28 @@ def _analyse(source: str) -> TemplateFacts:
     except TemplateSyntaxError:  # a filter or test no environment knows: forbidden, and reported as such
         undeclared = None
     return TemplateFacts(forbidden=tuple(forbidden_constructs(ast)), names=undeclared, first_use=first_use,
-                         attributes=tuple(_attribute_problems(ast)), hidden=tuple(_hidden(ast)))
+                         attributes=tuple(_attribute_problems(ast)), hidden=tuple(_hidden(ast)), refs=tuple(_refs(ast)))
 
 
-_FIELDS = {"syntax", "unreadable", "forbidden", "names", "first_use", "attributes", "hidden"}
+def _refs(ast: nodes.Template) -> list[tuple[int, str | None]]:
+    out: list[tuple[int, str | None]] = []
+    for call in ast.find_all(nodes.Call):
+        if isinstance(call.node, nodes.Name) and call.node.name == "ref":
+            arg = call.args[0] if len(call.args) == 1 and not call.kwargs else None
+            out.append((call.lineno, arg.value if isinstance(arg, nodes.Const) and isinstance(arg.value, str)
+                        else None))
+    return out
+
+
+_FIELDS = {"syntax", "unreadable", "forbidden", "names", "first_use", "attributes", "hidden", "refs"}
 
 
 def _to_json(facts: TemplateFacts) -> dict[str, Any]:
     return {"syntax": list(facts.syntax) if facts.syntax else None, "unreadable": facts.unreadable,
             "forbidden": [list(p) for p in facts.forbidden], "names": facts.names, "first_use": facts.first_use,
             "attributes": [list(p) for p in facts.attributes],
-            "hidden": [[h.line, h.construct, h.subject] for h in facts.hidden]}
+            "hidden": [[h.line, h.construct, h.subject] for h in facts.hidden],
+            "refs": [list(r) for r in facts.refs]}
 
 
 def _from_json(data: dict[str, Any]) -> TemplateFacts:
@@ -122,7 +134,8 @@ def _from_json(data: dict[str, Any]) -> TemplateFacts:
                          unreadable=data["unreadable"], forbidden=tuple((ln, m) for ln, m in data["forbidden"]),
                          names=data["names"], first_use=data["first_use"],
                          attributes=tuple((ln, m) for ln, m in data["attributes"]),
-                         hidden=tuple(Hidden(*h) for h in data["hidden"]))
+                         hidden=tuple(Hidden(*h) for h in data["hidden"]),
+                         refs=tuple((ln, t) for ln, t in data["refs"]))
 
 
 def _hidden(ast: nodes.Template) -> list[Hidden]:

@@ -17,18 +17,15 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import nodes
-from jinja2.exceptions import TemplateSyntaxError
-
+from clausegen.analysis import template_facts
 from clausegen.errors import Diagnostic, RenderError
 from clausegen.models.document import Document
 from clausegen.models.library import Clause
 from clausegen.models.tree import CrossRef
-from clausegen.rendering.environment import environment
 from clausegen.syntax import DEFINITION, defined_term
 
 if TYPE_CHECKING:  # validation checks references too, so these are for type checkers only
@@ -58,19 +55,11 @@ def requirement_anchor(requirement_id: str) -> str:
     return f"req-{requirement_id}"
 
 
-def calls(body: str) -> Iterator[tuple[int, str | None]]:
-    """(line in the body, target) of every ref() call; target None when it is not a quoted text."""
-    if "ref" not in body:  # most clauses: no parse (a 5,000-clause library loads in seconds)
-        return
-    try:
-        ast = environment("markdown").parse(body)
-    except TemplateSyntaxError:
-        return  # reported by validation
-    for call in ast.find_all(nodes.Call):
-        if isinstance(call.node, nodes.Name) and call.node.name == "ref":
-            arg = call.args[0] if len(call.args) == 1 and not call.kwargs else None
-            literal = arg.value if isinstance(arg, nodes.Const) and isinstance(arg.value, str) else None
-            yield call.lineno, literal
+def calls(body: str) -> tuple[tuple[int, str | None], ...]:
+    """(line in the body, target) of every ref() call; target None when it is not a quoted text.
+    From the one template analysis, so a body is not parsed again (and a syntax error, reported
+    by validation, has none)."""
+    return template_facts(body).refs if "ref" in body else ()
 
 
 @dataclass(frozen=True)
