@@ -184,7 +184,8 @@ def test_a_second_language_is_one_entry_of_data(monkeypatch):
     every = {u: {"one": f"hver {units.get(u, (u, u))[0]}", "other": f"hver {{n}}. {units.get(u, (u, u))[0]}"}
              for u in formatting.UNITS}
     monkeypatch.setitem(formatting.PHRASES, "da", formatting.Phrases(
-        locale="da_DK", date="d. MMMM y", amount="{currency} {number}", duration=duration, every=every))
+        locale="da_DK", date="d. MMMM y", amount="{currency} {number}", duration=duration, every=every,
+        union="EU"))
     source = "{{ one | days }}, {{ two | days }}, {{ two | months(every=True) }}, {{ start | date }}, " \
              "{{ big | amount('DKK') }}"
     text = render_template("text", source, {**CTX, "language": "da"}, "c.md", 1, "x")  # no Markdown escapes

@@ -20,14 +20,16 @@ UNITS = ("minute", "hour", "day", "working_day", "week", "month", "year")
 
 @dataclass(frozen=True)
 class Phrases:
-    """Everything language-specific: Babel's locale, the date pattern, the amount pattern, and per
-    unit and plural category the words for a duration and for a frequency ({n}: the number)."""
+    """Everything language-specific: Babel's locale, the date pattern, the amount pattern, per
+    unit and plural category the words for a duration and for a frequency ({n}: the number), and
+    how running text names the EU (the profile code `EU`, which is no country)."""
 
     locale: str
     date: str
     amount: str
     duration: dict[str, dict[str, str]]
     every: dict[str, dict[str, str]]
+    union: str
 
 
 def _en(unit: str, plural: str) -> tuple[dict[str, str], dict[str, str]]:
@@ -41,7 +43,7 @@ PHRASES: dict[str, Phrases] = {
     # British forms ("1 March 2027", "EUR 50,000"), as contracts under EU law are written in English.
     "en": Phrases(locale="en_GB", date="d MMMM y", amount="{currency} {number}",
                   duration={unit: pair[0] for unit, pair in _EN.items()},
-                  every={unit: pair[1] for unit, pair in _EN.items()}),
+                  every={unit: pair[1] for unit, pair in _EN.items()}, union="the EU"),
 }
 
 
@@ -126,11 +128,12 @@ def format_countries(language: str, value: Any) -> str:
     codes = [value] if isinstance(value, str) else value
     if not isinstance(codes, (list, tuple)) or not codes or not all(isinstance(c, str) for c in codes):
         raise FormatError(f"countries are a code such as \"DK\" or a list of codes, not {describe(value)}")
-    locale = _locale(phrases(language).locale)
+    p = phrases(language)
+    locale = _locale(p.locale)
     names = []
     for code in codes:
         if code == "EU":
-            names.append("the EU")
+            names.append(p.union)
             continue
         territory = locale.territories.get(canonical(code)) if len(code) == 2 and code.isalpha() else None
         if territory is None or not code.isupper():
