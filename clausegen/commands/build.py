@@ -162,10 +162,6 @@ def duplicate_ids(paths: list[Path], out: Path) -> dict[Path, Diagnostic]:
     return problems
 
 
-def default_jobs() -> int:
-    return max(1, min(4, os.cpu_count() or 1))
-
-
 def run(args: argparse.Namespace) -> int:
     formats = list_option(args.format, FORMATS, "--format")
     documents = list_option(args.documents, DOCUMENT_IDS, "--documents")

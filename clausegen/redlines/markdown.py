@@ -8,7 +8,7 @@ from __future__ import annotations
 from clausegen.redlines.structure import Block, DocumentDiff, TableDiff
 from clausegen.rendering.environment import escape_markdown
 from clausegen.rendering.markdown import cell as plain_cell
-from clausegen.rendering.redline import Change, Paragraph, _emphasis, _runs
+from clausegen.rendering.redline import Change, _emphasis, _runs
 
 LEGEND = "Changes since the earlier build: inserted text is underlined, deleted text is struck through."
 _HEADINGS = {"h1": "## ", "h2": "### "}
@@ -73,7 +73,3 @@ def _table(table: TableDiff) -> str:
     for row in table.rows:
         lines.append("| " + " | ".join(_cell(c) for c in row.cells) + " |")
     return "\n".join(lines)
-
-
-def paragraph_text(block: Paragraph) -> str:
-    return "".join(c.text for c in block.changes)

@@ -43,18 +43,6 @@ def markdown(signatories: Sequence[tuple[str, str]], escape: Callable[[str], str
     return "\n\n".join(out)
 
 
-def pandoc_markdown(signatories: Sequence[tuple[str, str]], cell: Callable[[str], str]) -> str:
-    """For pandoc: a pipe table per pair of signatories in a div `signature-block`, which the Typst
-    and HTML templates draw as lines to sign on and keep on one page."""
-    out = []
-    for rows in grid(signatories):
-        width = len(rows[0][1])
-        lines = ["| " + " | ".join(cell(v) for v in rows[0][1]) + " |", "|" + "---|" * width]
-        lines += ["| " + " | ".join(cell(v) if v else " " for v in row) + " |" for _, row in rows[1:]]
-        out.append("::: {#signature-block}\n" + "\n".join(lines) + "\n:::")
-    return "\n\n".join(out)
-
-
 def docx_xml(signatories: Sequence[tuple[str, str]], style_ids: dict[str, str], text_width: int) -> str:
     """The block as Word tables (one per pair of signatories); `text_width` in twips."""
     # A house template made before signature blocks may lack their styles: body text and no table style.
