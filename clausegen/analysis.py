@@ -10,6 +10,7 @@ parses a template or walks Markdown itself.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -80,6 +81,13 @@ def template_facts(source: str) -> TemplateFacts:
     Not compiled here: with thousands of clauses that would double the load time. Templates Python
     cannot compile (too deeply nested) are refused when they first render, located.
     """
+    return _memo(source)
+
+
+# validate, its dangling-reference check and assembly all ask for a clause's facts; without the
+# disk cache (CLAUSEGEN_CACHE=off, or the first run) each would otherwise analyse it again.
+@functools.lru_cache(maxsize=16384)
+def _memo(source: str) -> TemplateFacts:
     store = cache.current()
     entry_key = cache.key("template", source)
     hit = store.get(entry_key)
